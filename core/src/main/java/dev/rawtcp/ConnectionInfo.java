@@ -1,0 +1,34 @@
+package dev.rawtcp;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A snapshot of one open connection, for dashboards and the Actuator endpoint. Holds no
+ * payload bytes.
+ *
+ * @param id the connection id
+ * @param remoteAddress the peer
+ * @param localAddress this side
+ * @param openedAt when it was accepted
+ * @param bytesReceived bytes read so far
+ * @param bytesSent bytes sent so far
+ * @param tcpInfo the kernel's TCP_INFO, or {@code null} where the transport has none
+ */
+public record ConnectionInfo(long id, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
+		Instant openedAt, long bytesReceived, long bytesSent, @Nullable TcpInfo tcpInfo) {
+
+	/**
+	 * Snapshot a connection now.
+	 * @param connection the connection
+	 * @return the snapshot
+	 */
+	public static ConnectionInfo of(Connection connection) {
+		return new ConnectionInfo(connection.id(), connection.remoteAddress(), connection.localAddress(),
+				connection.openedAt(), connection.bytesReceived(), connection.bytesSent(),
+				connection.tcpInfo().orElse(null));
+	}
+
+}

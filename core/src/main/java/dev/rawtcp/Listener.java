@@ -1,0 +1,89 @@
+package dev.rawtcp;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * A bound listening socket and the connections it accepted.
+ */
+public interface Listener {
+
+	/** @return the listener's name */
+	String name();
+
+	/** @return the configuration it was bound with */
+	ListenerConfig config();
+
+	/** @return the transport serving it ({@link Transport#EPOLL} or {@link Transport#NIO}) */
+	Transport transport();
+
+	/** @return the resolved mode ({@link ListenerMode#EVENT_LOOP} or {@link ListenerMode#THREAD_PER_CONNECTION}) */
+	ListenerMode mode();
+
+	/** @return the address actually bound (with the real port when 0 was asked) */
+	InetSocketAddress localAddress();
+
+	/** @return the port actually bound */
+	default int port() {
+		return localAddress().getPort();
+	}
+
+	/** @return the state now */
+	ListenerState state();
+
+	/**
+	 * Stop accepting. The socket stays bound and listening, so new connections complete
+	 * their handshake and wait in the kernel's accept queue.
+	 */
+	void pause();
+
+	/**
+	 * Accept again after {@link #pause()}.
+	 */
+	void resume();
+
+	/** @return the backlog passed to {@code listen(2)} as configured */
+	default int configuredBacklog() {
+		return config().backlog();
+	}
+
+	/**
+	 * The backlog the kernel applied: {@code min(backlog, net.core.somaxconn)}, read back
+	 * from {@code TCP_INFO} ({@code tcpi_sacked}) of the listening socket.
+	 * @return the effective backlog, empty where the transport cannot read it
+	 */
+	OptionalInt effectiveBacklog();
+
+	/**
+	 * Connections in the kernel's accept queue now ({@code tcpi_unacked} of the listening
+	 * socket), read when called.
+	 * @return the queue length, empty where the transport cannot read it
+	 */
+	OptionalInt acceptQueueSize();
+
+	/** @return options of the listening socket as read back from the kernel; accepted sockets inherit them */
+	SocketOptionsView socketOptions();
+
+	/** @return open connections now */
+	int activeConnections();
+
+	/**
+	 * Snapshot open connections.
+	 * @param limit the most to return
+	 * @return at most {@code limit} snapshots
+	 */
+	List<ConnectionInfo> connections(int limit);
+
+	/** @return the listener's counters */
+	ListenerStats stats();
+
+	/**
+	 * Stop accepting, let open connections finish and flush for up to {@code gracePeriod},
+	 * then close what remains and unbind. Blocks until done.
+	 * @param gracePeriod the time connections are given
+	 */
+	void stop(Duration gracePeriod);
+
+}

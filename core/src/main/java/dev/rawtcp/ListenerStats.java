@@ -1,0 +1,145 @@
+package dev.rawtcp;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one listener. Updated by its event loops without contention
+ * ({@link LongAdder}); read when metrics are scraped.
+ */
+public final class ListenerStats {
+
+	/** The errno names under which accept errors are always reported, even at zero. */
+	public static final java.util.List<String> KNOWN_ACCEPT_ERRNOS = java.util.List.of("EMFILE", "ENFILE",
+			"ENOBUFS", "ENOMEM", "ECONNABORTED", "EPERM");
+
+	private final LongAdder active = new LongAdder();
+
+	private final LongAdder accepted = new LongAdder();
+
+	private final LongAdder rejected = new LongAdder();
+
+	private final LongAdder bytesReceived = new LongAdder();
+
+	private final LongAdder bytesSent = new LongAdder();
+
+	private final LongAdder handlerErrors = new LongAdder();
+
+	private final LongAdder frameErrors = new LongAdder();
+
+	private final LongAdder[] closed = new LongAdder[CloseReason.values().length];
+
+	private final Map<String, LongAdder> acceptErrors = new ConcurrentHashMap<>();
+
+	public ListenerStats() {
+		for (int i = 0; i < this.closed.length; i++) {
+			this.closed[i] = new LongAdder();
+		}
+		for (String errno : KNOWN_ACCEPT_ERRNOS) {
+			this.acceptErrors.put(errno, new LongAdder());
+		}
+	}
+
+	/** @return open connections now */
+	public long active() {
+		return this.active.sum();
+	}
+
+	/** @return connections accepted and handed to the handler */
+	public long accepted() {
+		return this.accepted.sum();
+	}
+
+	/** @return connections accepted and closed at once because of {@code max-connections} */
+	public long rejected() {
+		return this.rejected.sum();
+	}
+
+	/** @return bytes read from sockets */
+	public long bytesReceived() {
+		return this.bytesReceived.sum();
+	}
+
+	/** @return bytes taken by the kernel for sending */
+	public long bytesSent() {
+		return this.bytesSent.sum();
+	}
+
+	/** @return exceptions thrown by handlers */
+	public long handlerErrors() {
+		return this.handlerErrors.sum();
+	}
+
+	/** @return frames rejected by a codec (oversize or malformed) */
+	public long frameErrors() {
+		return this.frameErrors.sum();
+	}
+
+	/**
+	 * Connections closed for a reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long closed(CloseReason reason) {
+		return this.closed[reason.ordinal()].sum();
+	}
+
+	/**
+	 * Failed {@code accept} calls by errno name ({@code EMFILE}, ...).
+	 * @return an unmodifiable live view
+	 */
+	public Map<String, Long> acceptErrors() {
+		Map<String, Long> result = new java.util.TreeMap<>();
+		this.acceptErrors.forEach((errno, count) -> result.put(errno, count.sum()));
+		return Collections.unmodifiableMap(result);
+	}
+
+	/**
+	 * Failed {@code accept} calls for one errno name.
+	 * @param errno the errno name
+	 * @return the count
+	 */
+	public long acceptErrors(String errno) {
+		LongAdder adder = this.acceptErrors.get(errno);
+		return (adder != null) ? adder.sum() : 0;
+	}
+
+	// Recording: called by transports.
+
+	public void recordAccepted() {
+		this.accepted.increment();
+		this.active.increment();
+	}
+
+	public void recordRejected() {
+		this.rejected.increment();
+	}
+
+	public void recordClosed(CloseReason reason) {
+		this.active.decrement();
+		this.closed[reason.ordinal()].increment();
+	}
+
+	public void recordBytesReceived(long bytes) {
+		this.bytesReceived.add(bytes);
+	}
+
+	public void recordBytesSent(long bytes) {
+		this.bytesSent.add(bytes);
+	}
+
+	public void recordHandlerError() {
+		this.handlerErrors.increment();
+	}
+
+	public void recordFrameError() {
+		this.frameErrors.increment();
+	}
+
+	public void recordAcceptError(String errno) {
+		this.acceptErrors.computeIfAbsent(errno, (key) -> new LongAdder()).increment();
+	}
+
+}

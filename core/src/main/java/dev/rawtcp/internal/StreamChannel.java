@@ -1,0 +1,67 @@
+package dev.rawtcp.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+import dev.rawtcp.Connection;
+
+/**
+ * What a transport offers a thread-per-connection handler: non-blocking reads and writes
+ * and a way to park until the event loop reports readiness. Internal.
+ */
+public interface StreamChannel {
+
+	/** @return the connection */
+	Connection connection();
+
+	/**
+	 * Allocate a buffer this channel reads into and writes from most cheaply (a direct
+	 * buffer on epoll). Freed with the connection.
+	 * @param capacity the size
+	 * @return the buffer
+	 */
+	ByteBuffer allocateBuffer(int capacity);
+
+	/**
+	 * Read without blocking.
+	 * @param dst where to put the bytes
+	 * @return bytes read, {@code 0} if it would block, {@code -1} at end of stream (also once a graceful stop began)
+	 * @throws IOException on a reset or a closed connection
+	 */
+	int read(ByteBuffer dst) throws IOException;
+
+	/**
+	 * Write without blocking.
+	 * @param src the bytes
+	 * @return bytes written, {@code 0} if it would block
+	 * @throws IOException on a reset or a closed connection
+	 */
+	int write(ByteBuffer src) throws IOException;
+
+	/**
+	 * Park until the event loop reports the socket readable, the connection closes, or the
+	 * deadline passes.
+	 * @param deadlineNanos a {@link System#nanoTime()} deadline, {@code 0} for none
+	 * @return {@code false} if the deadline passed
+	 * @throws IOException if interrupted or closed
+	 */
+	boolean awaitReadable(long deadlineNanos) throws IOException;
+
+	/**
+	 * Park until the event loop reports the socket writable or the connection closes.
+	 * @throws IOException if interrupted or closed
+	 */
+	void awaitWritable() throws IOException;
+
+	/**
+	 * The handler returned: close gracefully (everything written has been flushed).
+	 */
+	void handlerFinished();
+
+	/**
+	 * The handler threw: count it and close.
+	 * @param error what it threw
+	 */
+	void handlerFailed(Throwable error);
+
+}

@@ -1,0 +1,7 @@
+/**
+ * The public API of rawtcp: event-loop groups, listeners, connections and handlers.
+ */
+@NullMarked
+package dev.rawtcp;
+
+import org.jspecify.annotations.NullMarked;
