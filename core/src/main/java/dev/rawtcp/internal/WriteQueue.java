@@ -89,8 +89,9 @@ public final class WriteQueue {
 	}
 
 	/**
-	 * Record that {@code n} bytes of the head chunk were sent (the caller advanced the
-	 * chunk's position, or not: the position is set here).
+	 * Record that {@code n} bytes of the head chunk were sent. Send from
+	 * {@code peek().duplicate()} (or copy from it) so that the head's own position is moved
+	 * only here.
 	 * @param n bytes sent from the head
 	 */
 	public void consumed(int n) {
