@@ -92,7 +92,7 @@ static struct {
 static int ep;
 static struct conn *conns;
 static uint64_t ops, bytes_echoed, bytes_verified, errors, conn_counter, progress_ns;
-static int measuring;
+static enum { WARMUP, MEASURING, DRAINING } phase;
 
 static uint64_t now_ns(void) {
 	struct timespec ts;
@@ -272,13 +272,13 @@ static ssize_t receive(struct conn *c) {
 	}
 	c->received += (uint64_t) n;
 	bytes_verified += (uint64_t) n;
-	if (measuring) bytes_echoed += (uint64_t) n;
+	if (phase == MEASURING) bytes_echoed += (uint64_t) n;
 	progress_ns = now_ns();
 	return n;
 }
 
 static void record(uint64_t started_ns) {
-	if (measuring) {
+	if (phase == MEASURING) {
 		ops++;
 		hist[hist_index(now_ns() - started_ns)]++;
 	}
@@ -304,7 +304,7 @@ static void on_pingpong(struct conn *c, uint32_t events) {
 	}
 	if (c->state == RECEIVING && receive(c) > 0 && c->received == c->target) {
 		record(c->started_ns);
-		next_message(c);
+		if (phase != DRAINING) next_message(c);
 	}
 }
 
@@ -317,6 +317,7 @@ static void on_stream(struct conn *c, uint32_t events) {
 		}
 		if (c->fd < 0) return;
 	}
+	if (phase == DRAINING) return;
 	uint64_t window_end = c->received + (uint64_t) opt.window;
 	/* whole chunks only, so every write is one chunk of --size bytes */
 	uint64_t limit = c->sent;
@@ -325,7 +326,7 @@ static void on_stream(struct conn *c, uint32_t events) {
 	while (c->sent < limit && r == 1) {
 		uint64_t chunk_end = c->sent + (uint64_t) opt.size - (c->sent % (uint64_t) opt.size);
 		r = send_until(c, chunk_end < limit ? chunk_end : limit);
-		if (r == 1 && measuring && c->sent % (uint64_t) opt.size == 0) ops++;
+		if (r == 1 && phase == MEASURING && c->sent % (uint64_t) opt.size == 0) ops++;
 	}
 	if (r < 0) return;
 	set_events(c, (r == 0) ? (EPOLLIN | EPOLLOUT) : EPOLLIN);
@@ -489,6 +490,13 @@ static int run_idle(void) {
 	return errors == 0 ? 0 : 1;
 }
 
+/* Whether a connection has nothing in flight: every byte sent came back (or it is closed). */
+static int settled(const struct conn *c) {
+	if (opt.scenario == CHURN) return c->state == DONE;
+	if (c->fd < 0) return 1;
+	return c->received == c->sent && (opt.scenario != PINGPONG || c->sent == c->target);
+}
+
 static int run_load(void) {
 	int slots = (opt.scenario == CHURN) ? opt.concurrency : opt.conns;
 	if (opt.scenario != CHURN) {
@@ -508,18 +516,40 @@ static int run_load(void) {
 	uint64_t start = now_ns();
 	uint64_t measure_from = start + (uint64_t) (opt.warmup * 1e9);
 	uint64_t measure_to = measure_from + (uint64_t) (opt.duration * 1e9);
-	uint64_t measured_at = 0;
-	double server_cpu0 = 0, client_cpu0 = 0;
+	uint64_t measured_at = 0, drain_deadline = 0;
+	double server_cpu0 = 0, client_cpu0 = 0, secs = 0, server_cpu = -1, client_cpu = 0;
 	progress_ns = start;
 	for (;;) {
 		uint64_t now = now_ns();
-		if (!measuring && now >= measure_from) {
-			measuring = 1;
+		if (phase == WARMUP && now >= measure_from) {
+			phase = MEASURING;
 			measured_at = now;
 			server_cpu0 = opt.server_pid ? cpu_seconds_of(opt.server_pid) : -1;
 			client_cpu0 = own_cpu_seconds();
 		}
-		if (measuring && (now >= measure_to || ops >= opt.max_ops)) break;
+		if (phase == MEASURING && (now >= measure_to || ops >= opt.max_ops)) {
+			/* the window ends here; what is in flight is still read back and verified */
+			phase = DRAINING;
+			secs = seconds_since(measured_at);
+			server_cpu = opt.server_pid ? cpu_seconds_of(opt.server_pid) - server_cpu0 : -1;
+			client_cpu = own_cpu_seconds() - client_cpu0;
+			drain_deadline = now + 5000000000ull;
+			if (opt.scenario == STREAM) {
+				for (int i = 0; i < slots; i++) {
+					if (conns[i].fd >= 0) set_events(&conns[i], EPOLLIN);
+				}
+			}
+		}
+		if (phase == DRAINING) {
+			int busy = 0;
+			for (int i = 0; i < slots; i++) busy += !settled(&conns[i]);
+			if (busy == 0) break;
+			if (now >= drain_deadline) {
+				fprintf(stderr, "loadgen: %d connections still had bytes in flight 5 s after the window\n", busy);
+				errors += (uint64_t) busy;
+				break;
+			}
+		}
 		if (now - progress_ns > STALL_NS) {
 			fprintf(stderr, "loadgen: no progress for 10 s\n");
 			errors++;
@@ -541,7 +571,7 @@ static int run_load(void) {
 					on_churn(c, events[i].events);
 			}
 		}
-		if (opt.scenario == CHURN) {
+		if (opt.scenario == CHURN && phase != DRAINING) {
 			if (errors > 1000) {
 				fprintf(stderr, "loadgen: giving up after %" PRIu64 " errors\n", errors);
 				break;
@@ -551,9 +581,9 @@ static int run_load(void) {
 			}
 		}
 	}
-	double secs = measuring ? seconds_since(measured_at) : 0;
-	double server_cpu = (opt.server_pid && measuring) ? cpu_seconds_of(opt.server_pid) - server_cpu0 : -1;
-	double client_cpu = own_cpu_seconds() - client_cpu0;
+	if (phase != DRAINING) {
+		secs = (phase == MEASURING) ? seconds_since(measured_at) : 0;
+	}
 	int open = 0;
 	for (int i = 0; i < slots; i++) {
 		if (conns[i].fd >= 0) {

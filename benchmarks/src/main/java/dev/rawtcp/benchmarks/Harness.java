@@ -89,7 +89,8 @@ public final class Harness {
 			syscalls.forEach((server, counts) -> text.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n",
 					server.label(), counts.total(), counts.breakdown())));
 		}
-		text.append(String.format(Locale.ROOT, "%nTotal time: %.1f min%n", (System.nanoTime() - started) / 60e9));
+		text.append(String.format(Locale.ROOT, "%nTotal time: %.1f min; load average at the end: %s%n",
+				(System.nanoTime() - started) / 60e9, loadAverage()));
 		Files.writeString(this.work.resolve("results.md"), text);
 		Files.writeString(this.work.resolve("raw.csv"), report.csv());
 		System.out.println(text);
@@ -251,11 +252,19 @@ public final class Harness {
 				- JDK: %s (%s); JVM flags of every server: %s
 				- event-loop threads per server: %d; servers pinned to CPU %s, load generator to CPU %s
 				- %d round(s); each scenario: %.1f s warm-up, %.1f s measured; %d idle connections; gcc %s
+				- load average at the start (1/5/15 min): %s
 				""", LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16),
 				Runtime.getRuntime().availableProcessors(), cpu, System.getProperty("os.version"), memory(),
 				Runtime.version(), System.getProperty("java.vm.name"), String.join(" ", this.settings.jvmFlags()),
 				this.settings.threads(), this.settings.serverCpus(), this.settings.clientCpus(), this.settings.rounds(),
-				this.settings.warmup(), this.settings.duration(), this.settings.idleConnections(), gccVersion());
+				this.settings.warmup(), this.settings.duration(), this.settings.idleConnections(), gccVersion(),
+				loadAverage());
+	}
+
+	/** @return the 1, 5 and 15 minute load averages: the machine is shared, so say how busy it was */
+	private static String loadAverage() throws IOException {
+		String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+		return parts[0] + " / " + parts[1] + " / " + parts[2];
 	}
 
 	private static String memory() throws IOException {

@@ -24,7 +24,8 @@ import dev.rawtcp.Transport;
  */
 public final class RawTcpEchoServer {
 
-	private static final int BUFFER_SIZE = 16384;
+	/** The stream is buffered (8 KiB each way), so the handler only needs a small staging array. */
+	private static final int BUFFER_SIZE = 1024;
 
 	private RawTcpEchoServer() {
 	}

@@ -59,7 +59,6 @@ final class Report {
 				String p99 = cell(s, k, (m) -> m.value("p99_us"), "%.0f", "");
 				return p50.startsWith("pending") || p50.startsWith("FAIL") ? p50 : p50 + " / " + p99;
 			});
-			out.append("\n### Ratios (median of per-round ratios): throughput, and in brackets per second of server CPU\n\n");
 			ratios(out, load);
 		}
 		if (this.scenarios.contains(Scenario.IDLE)) {
@@ -117,6 +116,10 @@ final class Report {
 		List<ServerKind[]> pairs = COMPARISONS.stream()
 			.filter((p) -> this.servers.contains(p[0]) && this.servers.contains(p[1]))
 			.toList();
+		if (pairs.isEmpty()) {
+			return;
+		}
+		out.append("\n### Ratios (median of per-round ratios): throughput, and in brackets per second of server CPU\n\n");
 		out.append("| scenario |");
 		pairs.forEach((p) -> out.append(' ').append(p[0].label()).append(" / ").append(p[1].label()).append(" |"));
 		out.append("\n|---|");

@@ -42,8 +42,8 @@ final class ServerProcess implements AutoCloseable {
 		String listening = nextLine(30);
 		if (listening == null || !listening.startsWith("LISTENING ")) {
 			close();
-			throw new IOException(kind.label() + " did not start (" + ((listening != null) ? listening : "no answer")
-					+ "); see " + log + ":\n" + tail(log));
+			throw new IOException(kind.label() + " did not start: " + ((listening != null) ? listening : cause(log))
+					+ " (see " + log + ")");
 		}
 		this.port = Integer.parseInt(listening.substring("LISTENING ".length()).trim());
 	}
@@ -177,13 +177,18 @@ final class ServerProcess implements AutoCloseable {
 		this.lines.add(EOF);
 	}
 
-	static String tail(Path log) {
+	/** @return the first exception line of a log, e.g. {@code UnsupportedOperationException: ...} */
+	private static String cause(Path log) {
 		try {
-			List<String> all = Files.readAllLines(log);
-			return String.join("\n", all.subList(Math.max(0, all.size() - 15), all.size()));
+			return Files.readAllLines(log)
+				.stream()
+				.filter((line) -> line.contains("Exception") || line.contains("Error"))
+				.findFirst()
+				.map(String::trim)
+				.orElse("no answer");
 		}
 		catch (IOException ex) {
-			return "(no log)";
+			return "no answer";
 		}
 	}
 

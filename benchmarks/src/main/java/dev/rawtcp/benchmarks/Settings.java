@@ -28,7 +28,7 @@ record Settings(boolean quick, int rounds, double warmup, double duration, doubl
 
 	static final String USAGE = """
 			usage: benchmarks/run.sh [--quick] [--rounds=3] [--duration=3] [--warmup=1] [--idle-connections=10000]
-			         [--threads=1] [--server-cpus=1] [--client-cpus=0] [--no-strace] [--strace-messages=20000]
+			         [--threads=1] [--server-cpus=1] [--client-cpus=0] [--no-strace] [--strace-messages=10000]
 			         [--servers=netty-epoll,rawtcp-epoll,...] [--scenarios=pingpong-1-64,...] [--jvm-flags=-Xmx512m,-XX:+UseG1GC,...]
 			servers:   %s
 			scenarios: %s
@@ -47,7 +47,7 @@ record Settings(boolean quick, int rounds, double warmup, double duration, doubl
 		List<ServerKind> servers = List.of(ServerKind.values());
 		List<Scenario> scenarios = List.of(Scenario.values());
 		boolean strace = true;
-		int straceMessages = quick ? 2000 : 20_000;
+		int straceMessages = quick ? 2000 : 10_000;
 		List<String> jvmFlags = defaultJvmFlags();
 		for (String arg : args) {
 			if (arg.isBlank() || arg.equals("--quick")) {
