@@ -3,9 +3,13 @@ package dev.rawtcp.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -343,76 +347,42 @@ class RawTcpAutoConfigurationTests {
 			.run(failsNaming("rawtcp.transport", "jnr-ffi"));
 	}
 
-	@Test
-	void shouldFailOnNegativeThreads() {
-		this.echo.withPropertyValues("rawtcp.event-loop.threads=-1")
-			.run(failsNaming("rawtcp.event-loop.threads", "must not be negative"));
+	static Stream<Arguments> invalidProperties() {
+		String echo = "rawtcp.listeners.echo.";
+		return Stream.of(
+				invalid("negative event-loop threads", "rawtcp.event-loop.threads", "must not be negative",
+						"rawtcp.event-loop.threads=-1"),
+				invalid("top-level port above 65535", "rawtcp.port", "between 0 and 65535", "rawtcp.port=65536"),
+				invalid("listener port below 0", echo + "port", "between 0 and 65535", echo + "port=-1"),
+				invalid("listener without any port", echo + "port", "needs a port", echo + "backlog=5"),
+				invalid("listener backlog below 1", echo + "backlog", "at least 1", echo + "port=0",
+						echo + "backlog=0"),
+				invalid("inherited top-level backlog below 1", "rawtcp.backlog", "at least 1", "rawtcp.backlog=0",
+						echo + "port=0"),
+				invalid("keepalive count below 1", echo + "keepalive.count", "at least 1", echo + "port=0",
+						echo + "keepalive.count=0"),
+				invalid("max-connections below 1", "rawtcp.max-connections", "at least 1", "rawtcp.port=0",
+						"rawtcp.max-connections=0"),
+				invalid("write-buffer limit below high water mark (checked by ListenerConfig)",
+						echo + "write-buffer.limit", "must not be below", echo + "port=0",
+						echo + "write-buffer.limit=1KB"),
+				invalid("keepalive period of 0 making idle invalid", echo + "keepalive.period", "must be positive",
+						echo + "port=0", echo + "keepalive.period=0s"),
+				invalid("two listeners on one host and port", "rawtcp.listeners.b.port",
+						"listener 'a' binds already", "rawtcp.listeners.a.port=7001", "rawtcp.listeners.b.port=7001"),
+				invalid("a port already taken by a wildcard listener", "rawtcp.listeners.b.port",
+						"listener 'a' binds already", "rawtcp.listeners.a.port=7001",
+						"rawtcp.listeners.a.host=0.0.0.0", "rawtcp.listeners.b.port=7001"));
 	}
 
-	@Test
-	void shouldFailOnTopLevelPortOutOfRange() {
-		this.echo.withPropertyValues("rawtcp.port=65536").run(failsNaming("'rawtcp.port'", "between 0 and 65535"));
+	private static Arguments invalid(String description, String key, String reason, String... properties) {
+		return Arguments.of(description, "'" + key + "'", reason, properties);
 	}
 
-	@Test
-	void shouldFailOnListenerPortOutOfRange() {
-		this.echo.withPropertyValues("rawtcp.listeners.echo.port=-1")
-			.run(failsNaming("'rawtcp.listeners.echo.port'", "between 0 and 65535"));
-	}
-
-	@Test
-	void shouldFailOnListenerWithoutPort() {
-		this.echo.withPropertyValues("rawtcp.listeners.echo.backlog=5")
-			.run(failsNaming("'rawtcp.listeners.echo.port'", "needs a port"));
-	}
-
-	@Test
-	void shouldFailOnBacklogBelowOne() {
-		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.backlog=0")
-			.run(failsNaming("'rawtcp.listeners.echo.backlog'", "at least 1"));
-	}
-
-	@Test
-	void shouldNameTopLevelKeyWhenListenerInheritsInvalidValue() {
-		this.echo.withPropertyValues("rawtcp.backlog=0", "rawtcp.listeners.echo.port=0")
-			.run(failsNaming("'rawtcp.backlog'", "at least 1"));
-	}
-
-	@Test
-	void shouldFailOnKeepAliveCountBelowOne() {
-		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.keepalive.count=0")
-			.run(failsNaming("'rawtcp.listeners.echo.keepalive.count'", "at least 1"));
-	}
-
-	@Test
-	void shouldFailOnMaxConnectionsBelowOne() {
-		this.echo.withPropertyValues("rawtcp.port=0", "rawtcp.max-connections=0")
-			.run(failsNaming("'rawtcp.max-connections'", "at least 1"));
-	}
-
-	@Test
-	void shouldNameKeyOfValueRejectedByListenerConfig() {
-		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.write-buffer.limit=1KB")
-			.run(failsNaming("'rawtcp.listeners.echo.write-buffer.limit'", "must not be below"));
-	}
-
-	@Test
-	void shouldNameKeepAlivePeriodWhenItMakesIdleInvalid() {
-		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.keepalive.period=0s")
-			.run(failsNaming("'rawtcp.listeners.echo.keepalive.period'", "must be positive"));
-	}
-
-	@Test
-	void shouldFailOnTwoListenersOnSameHostAndPort() {
-		this.echo.withPropertyValues("rawtcp.listeners.a.port=7001", "rawtcp.listeners.b.port=7001")
-			.run(failsNaming("'rawtcp.listeners.b.port'", "listener 'a' binds already"));
-	}
-
-	@Test
-	void shouldFailOnListenerPortTakenByWildcardListener() {
-		this.echo.withPropertyValues("rawtcp.listeners.a.port=7001", "rawtcp.listeners.a.host=0.0.0.0",
-				"rawtcp.listeners.b.port=7001")
-			.run(failsNaming("'rawtcp.listeners.b.port'", "listener 'a' binds already"));
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("invalidProperties")
+	void shouldFailStartupNamingInvalidProperty(String description, String key, String reason, String[] properties) {
+		this.echo.withPropertyValues(properties).run(failsNaming(key, reason));
 	}
 
 	@Test
