@@ -87,70 +87,62 @@ class RawTcpAutoConfigurationTests {
 		});
 	}
 
+	/**
+	 * A value different from the default for every per-listener property.
+	 */
+	private static String[] everyValue(String prefix) {
+		return Stream.of("backlog=77", "mode=event-loop", "handler=echoHandler", "reuse-address=false",
+				"reuse-port=true", "tcp-no-delay=false", "keepalive.enabled=false", "keepalive.idle=21s",
+				"keepalive.interval=1500ms", "keepalive.count=4", "user-timeout=7s", "idle-timeout=2m",
+				"max-connections=12", "receive-buffer-size=128KB", "send-buffer-size=256KB",
+				"write-buffer.low-water-mark=1KB", "write-buffer.high-water-mark=2KB", "write-buffer.limit=3MB",
+				"shutdown.grace-period=3s")
+			.map(prefix::concat)
+			.toArray(String[]::new);
+	}
+
+	/**
+	 * The configuration {@link #everyValue(String)} must give.
+	 */
+	private static ListenerConfig everyValueConfig(String name) {
+		return expected(name).backlog(77)
+			.mode(ListenerMode.EVENT_LOOP)
+			.reuseAddress(false)
+			.reusePort(true)
+			.tcpNoDelay(false)
+			.keepAlive(false)
+			.keepAliveIdle(Duration.ofSeconds(21))
+			.keepAliveInterval(Duration.ofMillis(1500))
+			.keepAliveCount(4)
+			.userTimeout(Duration.ofSeconds(7))
+			.idleTimeout(Duration.ofMinutes(2))
+			.maxConnections(12)
+			.receiveBufferSize(128 * 1024)
+			.sendBufferSize(256 * 1024)
+			.writeBufferLowWaterMark(1024)
+			.writeBufferHighWaterMark(2048)
+			.writeBufferLimit(3L * 1024 * 1024)
+			.shutdownGracePeriod(Duration.ofSeconds(3))
+			.build();
+	}
+
 	@Test
 	void shouldMapEveryTopLevelProperty() {
-		this.echo.withPropertyValues("rawtcp.port=0", "rawtcp.backlog=77", "rawtcp.mode=event-loop",
-				"rawtcp.handler=echoHandler", "rawtcp.reuse-address=false", "rawtcp.reuse-port=true",
-				"rawtcp.tcp-no-delay=false", "rawtcp.keepalive.enabled=false", "rawtcp.keepalive.idle=21s",
-				"rawtcp.keepalive.interval=1500ms", "rawtcp.keepalive.count=4", "rawtcp.user-timeout=7s",
-				"rawtcp.idle-timeout=2m", "rawtcp.max-connections=12", "rawtcp.receive-buffer-size=128KB",
-				"rawtcp.send-buffer-size=256KB", "rawtcp.write-buffer.low-water-mark=1KB",
-				"rawtcp.write-buffer.high-water-mark=2KB", "rawtcp.write-buffer.limit=3MB",
-				"rawtcp.shutdown.grace-period=3s")
-			.run((context) -> assertThat(listener(context, "default").config()).isEqualTo(expected("default")
-				.backlog(77)
-				.mode(ListenerMode.EVENT_LOOP)
-				.reuseAddress(false)
-				.reusePort(true)
-				.tcpNoDelay(false)
-				.keepAlive(false)
-				.keepAliveIdle(Duration.ofSeconds(21))
-				.keepAliveInterval(Duration.ofMillis(1500))
-				.keepAliveCount(4)
-				.userTimeout(Duration.ofSeconds(7))
-				.idleTimeout(Duration.ofMinutes(2))
-				.maxConnections(12)
-				.receiveBufferSize(128 * 1024)
-				.sendBufferSize(256 * 1024)
-				.writeBufferLowWaterMark(1024)
-				.writeBufferHighWaterMark(2048)
-				.writeBufferLimit(3L * 1024 * 1024)
-				.shutdownGracePeriod(Duration.ofSeconds(3))
-				.build()));
+		this.echo.withPropertyValues("rawtcp.port=0")
+			.withPropertyValues(everyValue("rawtcp."))
+			.run((context) -> assertThat(listener(context, "default").config()).isEqualTo(everyValueConfig("default")));
 	}
 
 	@Test
 	void shouldOverrideEveryValuePerListener() {
 		String p = "rawtcp.listeners.echo.";
-		this.echo.withPropertyValues("rawtcp.port=1", "rawtcp.backlog=50", "rawtcp.mode=thread-per-connection",
-				"rawtcp.handler=nothing", "rawtcp.reuse-port=false", "rawtcp.keepalive.count=3",
-				"rawtcp.max-connections=5", "rawtcp.receive-buffer-size=64KB", "rawtcp.write-buffer.limit=1MB",
-				"rawtcp.shutdown.grace-period=1s", p + "port=0", p + "host=127.0.0.1", p + "backlog=77",
-				p + "mode=event-loop", p + "handler=echoHandler", p + "reuse-address=false", p + "reuse-port=true",
-				p + "tcp-no-delay=false", p + "keepalive.enabled=false", p + "keepalive.idle=21s",
-				p + "keepalive.interval=22s", p + "keepalive.count=4", p + "user-timeout=7s", p + "idle-timeout=2m",
-				p + "max-connections=12", p + "receive-buffer-size=128KB", p + "send-buffer-size=256KB",
-				p + "write-buffer.low-water-mark=1KB", p + "write-buffer.high-water-mark=2KB",
-				p + "write-buffer.limit=3MB", p + "shutdown.grace-period=3s")
-			.run((context) -> assertThat(listener(context, "echo").config()).isEqualTo(expected("echo").backlog(77)
-				.mode(ListenerMode.EVENT_LOOP)
-				.reuseAddress(false)
-				.reusePort(true)
-				.tcpNoDelay(false)
-				.keepAlive(false)
-				.keepAliveIdle(Duration.ofSeconds(21))
-				.keepAliveInterval(Duration.ofSeconds(22))
-				.keepAliveCount(4)
-				.userTimeout(Duration.ofSeconds(7))
-				.idleTimeout(Duration.ofMinutes(2))
-				.maxConnections(12)
-				.receiveBufferSize(128 * 1024)
-				.sendBufferSize(256 * 1024)
-				.writeBufferLowWaterMark(1024)
-				.writeBufferHighWaterMark(2048)
-				.writeBufferLimit(3L * 1024 * 1024)
-				.shutdownGracePeriod(Duration.ofSeconds(3))
-				.build()));
+		this.echo.withPropertyValues("rawtcp.port=1", "rawtcp.host=192.0.2.1", "rawtcp.backlog=50",
+				"rawtcp.mode=thread-per-connection", "rawtcp.handler=nothing", "rawtcp.reuse-port=false",
+				"rawtcp.keepalive.period=30s", "rawtcp.keepalive.count=3", "rawtcp.max-connections=5",
+				"rawtcp.receive-buffer-size=64KB", "rawtcp.write-buffer.limit=1MB", "rawtcp.shutdown.grace-period=1s",
+				p + "port=0", p + "host=127.0.0.1")
+			.withPropertyValues(everyValue(p))
+			.run((context) -> assertThat(listener(context, "echo").config()).isEqualTo(everyValueConfig("echo")));
 	}
 
 	@Test
