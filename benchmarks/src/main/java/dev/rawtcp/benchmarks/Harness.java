@@ -85,9 +85,10 @@ public final class Harness {
 		StringBuilder text = new StringBuilder(header).append('\n').append(report.render());
 		if (!syscalls.isEmpty()) {
 			text.append("\n### Syscalls per 64-byte round trip, one connection (strace -c -f, every server thread)\n\n")
-				.append("| server | syscalls per message | breakdown (per message) |\n|---|---:|---|\n");
-			syscalls.forEach((server, counts) -> text.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n",
-					server.label(), counts.total(), counts.breakdown())));
+				.append("| server | syscalls per message | breakdown (per message) | context switches per message |\n")
+				.append("|---|---:|---|---:|\n");
+			syscalls.forEach((server, counts) -> text.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %.2f |%n",
+					server.label(), counts.total(), counts.breakdown(), counts.contextSwitches())));
 		}
 		text.append(String.format(Locale.ROOT, "%nTotal time: %.1f min; load average at the end: %s%n",
 				(System.nanoTime() - started) / 60e9, loadAverage()));
@@ -213,7 +214,8 @@ public final class Harness {
 				SyscallCounter.Counts count = SyscallCounter.count(process, load, this.settings.straceMessages(),
 						this.work.resolve("logs").resolve(server.label() + "-strace.txt"));
 				counts.put(server, count);
-				progress("strace %s: %.2f syscalls per message (%s)", server.label(), count.total(), count.breakdown());
+				progress("strace %s: %.2f syscalls per message (%s), %.2f context switches per message",
+						server.label(), count.total(), count.breakdown(), count.contextSwitches());
 			}
 			catch (IOException ex) {
 				progress("strace %s failed: %s", server.label(), ex.getMessage());

@@ -128,6 +128,29 @@ final class ServerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Context switches of every live thread so far, voluntary and not, from
+	 * {@code /proc/<pid>/task/<tid>/status}.
+	 * @return the sum
+	 * @throws IOException if the process is gone
+	 */
+	long contextSwitches() throws IOException {
+		long sum = 0;
+		for (String tid : threadIds()) {
+			try {
+				for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "task", tid, "status"))) {
+					if (line.contains("ctxt_switches:")) {
+						sum += Long.parseLong(line.replaceAll("[^0-9]", ""));
+					}
+				}
+			}
+			catch (IOException ex) {
+				// the thread ended meanwhile
+			}
+		}
+		return sum;
+	}
+
+	/**
 	 * Stop: end of standard input for the JVM servers, then SIGTERM, then SIGKILL, each
 	 * given a few seconds.
 	 */

@@ -95,14 +95,15 @@ record Settings(boolean quick, int rounds, double warmup, double duration, doubl
 	}
 
 	/**
-	 * The same flags for every server JVM: a fixed 512 MiB G1 heap (so "heap after GC" is
-	 * comparable), native access allowed (jnr-ffi and Netty's JNI both need it), and on
+	 * The same flags for every server JVM: a fixed 512 MiB G1 heap, touched at start (so
+	 * "heap after GC" is comparable and the RSS growth per connection is native memory only:
+	 * direct buffers, stacks, malloc), native access allowed (jnr-ffi and Netty's JNI both need it), and on
 	 * JDK 24+ {@code sun.misc.Unsafe} memory access allowed, which Netty and jffi use.
 	 * @return the flags
 	 */
 	static List<String> defaultJvmFlags() {
 		List<String> flags = new ArrayList<>(List.of("-Xms512m", "-Xmx512m", "-XX:+UseG1GC",
-				"--enable-native-access=ALL-UNNAMED"));
+				"-XX:+AlwaysPreTouch", "--enable-native-access=ALL-UNNAMED"));
 		if (Runtime.version().feature() >= 24) {
 			flags.add("--sun-misc-unsafe-memory-access=allow");
 		}

@@ -46,6 +46,12 @@ final class SyscallCounter {
 	 * @throws IOException if strace or the load fails
 	 */
 	static Counts count(ServerProcess server, LoadGenerator load, int messages, Path output) throws IOException {
+		List<String> pingPong = List.of("--scenario", "pingpong", "--conns", "1", "--size", "64", "--warmup", "0",
+				"--duration", "60", "--max-ops", Integer.toString(messages));
+		// context switches first, without strace (ptrace stops would add their own)
+		long switchesBefore = server.contextSwitches();
+		Map<String, String> plain = load.run(server, pingPong, 120);
+		double switches = (server.contextSwitches() - switchesBefore) / Double.parseDouble(plain.get("ops"));
 		List<String> command = new ArrayList<>(List.of("strace", "-c", "-f", "-o", output.toString()));
 		for (String tid : server.threadIds()) {
 			command.add("-p");
@@ -60,8 +66,7 @@ final class SyscallCounter {
 			if (!strace.isAlive()) {
 				throw new IOException("strace exited at once (exit " + strace.exitValue() + "); see " + server.log());
 			}
-			Map<String, String> result = load.run(server, List.of("--scenario", "pingpong", "--conns", "1", "--size",
-					"64", "--warmup", "0", "--duration", "60", "--max-ops", Integer.toString(messages)), 120);
+			Map<String, String> result = load.run(server, pingPong, 120);
 			long ops = Long.parseLong(result.get("ops"));
 			if (!"0".equals(result.get("errors")) || ops == 0) {
 				throw new IOException("the load under strace failed: " + result);
@@ -71,7 +76,7 @@ final class SyscallCounter {
 				strace.destroyForcibly();
 				throw new IOException("strace did not stop");
 			}
-			return new Counts(ops, parse(Files.readAllLines(output)));
+			return new Counts(ops, parse(Files.readAllLines(output)), switches);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -122,9 +127,10 @@ final class SyscallCounter {
 	 * The syscalls counted during a number of round trips.
 	 *
 	 * @param messages round trips
-	 * @param calls calls per syscall, most frequent first as strace sorts them
+	 * @param calls calls per syscall
+	 * @param contextSwitches context switches of the server's threads per round trip, measured without strace
 	 */
-	record Counts(long messages, Map<String, Long> calls) {
+	record Counts(long messages, Map<String, Long> calls, double contextSwitches) {
 
 		double total() {
 			return this.calls.values().stream().mapToLong(Long::longValue).sum() / (double) this.messages;
