@@ -12,7 +12,9 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +69,26 @@ class FramingSocketTest {
 			send(good, "still served\n");
 			assertThat(replies.readLine()).isEqualTo("STILL SERVED");
 			assertThat(listener.stats().active()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void shouldNotDeliverFramesAfterTheHandlerClosedTheConnection() throws Exception {
+		List<String> handled = new CopyOnWriteArrayList<>();
+		LineDecoder charset = new LineDecoder(64);
+		Listener listener = this.group.bind(config("quit"), new FramedHandler(() -> new LineDecoder(64),
+				(connection, frame) -> {
+					String line = charset.text(frame);
+					handled.add(line);
+					if (line.equals("quit")) {
+						connection.close();
+					}
+				}));
+		try (Socket client = connect(listener)) {
+			send(client, "one\nquit\nignored\n");
+			assertClosedByServer(client);
+			await().atMost(Duration.ofSeconds(10)).until(() -> listener.stats().closed(CloseReason.NORMAL) == 1);
+			assertThat(handled).containsExactly("one", "quit");
 		}
 	}
 
@@ -144,7 +166,10 @@ class FramingSocketTest {
 		socket.getOutputStream().flush();
 	}
 
-	/** The server closed the connection: end of stream, or a reset if it discarded unread bytes. */
+	/**
+	 * The server closed the connection: end of stream, or a reset if it discarded unread
+	 * bytes. Then close this side too, which ends the server's lingering close at once.
+	 */
 	private static void assertClosedByServer(Socket socket) throws IOException {
 		InputStream in = socket.getInputStream();
 		try {
@@ -153,6 +178,7 @@ class FramingSocketTest {
 		catch (SocketException ex) {
 			assertThat(ex.getMessage()).containsIgnoringCase("reset");
 		}
+		socket.close();
 	}
 
 	/** An output stream writing into an array. */
