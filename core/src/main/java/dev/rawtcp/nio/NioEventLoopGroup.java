@@ -103,7 +103,7 @@ public final class NioEventLoopGroup implements EventLoopGroup {
 			throw new IllegalStateException("Event loop group is shut down");
 		}
 		if (!config.userTimeout().isZero()) {
-			logger.info("Listener '{}': user-timeout ({}) is not available on the nio transport; ignored",
+			logger.info("Listener '{}': 'user-timeout' ({}) is not available on the nio transport; ignored",
 					config.name(), config.userTimeout());
 		}
 		NioListener listener = NioListener.bind(this, this.acceptLoops.next(), config, mode, handler, streamHandler);
