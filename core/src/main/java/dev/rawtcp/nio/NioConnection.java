@@ -10,9 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -25,6 +23,7 @@ import dev.rawtcp.SocketOptionsView;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.internal.ChannelTcpStream;
+import dev.rawtcp.internal.ConnectionAttributes;
 import dev.rawtcp.internal.PeriodicCheck;
 import dev.rawtcp.internal.StreamChannel;
 import dev.rawtcp.internal.WriteQueue;
@@ -103,7 +102,7 @@ final class NioConnection implements Connection {
 
 	private volatile long bytesSent;
 
-	private volatile @Nullable Map<String, Object> attributes;
+	private final ConnectionAttributes attributes = new ConnectionAttributes();
 
 	// thread-per-connection mode
 
@@ -848,30 +847,13 @@ final class NioConnection implements Connection {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> @Nullable T attribute(String key) {
-		Map<String, Object> map = this.attributes;
-		return (map != null) ? (T) map.get(key) : null;
+		return this.attributes.get(key);
 	}
 
 	@Override
 	public void attribute(String key, @Nullable Object value) {
-		Map<String, Object> map = this.attributes;
-		if (map == null) {
-			synchronized (this) {
-				map = this.attributes;
-				if (map == null) {
-					map = new ConcurrentHashMap<>();
-					this.attributes = map;
-				}
-			}
-		}
-		if (value == null) {
-			map.remove(key);
-		}
-		else {
-			map.put(key, value);
-		}
+		this.attributes.set(key, value);
 	}
 
 	/** The JDK cannot read {@code TCP_INFO}: always empty, never a made-up value. */

@@ -8,7 +8,6 @@ import java.nio.channels.Selector;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.rawtcp.CloseReason;
+import dev.rawtcp.internal.LoopCalls;
 import dev.rawtcp.internal.LoopTimers;
 import dev.rawtcp.internal.PeriodicCheck;
 
@@ -97,35 +97,7 @@ final class NioEventLoop implements Executor {
 	 * @return the result, or {@code null} on timeout or failure
 	 */
 	<T> @Nullable T call(Callable<T> task, long timeoutMillis) {
-		if (inLoop()) {
-			try {
-				return task.call();
-			}
-			catch (Exception ex) {
-				return null;
-			}
-		}
-		if (!this.thread.isAlive()) {
-			return null;
-		}
-		CompletableFuture<T> future = new CompletableFuture<>();
-		execute(() -> {
-			try {
-				future.complete(task.call());
-			}
-			catch (Throwable ex) {
-				future.completeExceptionally(ex);
-			}
-		});
-		try {
-			return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			return null;
-		}
+		return LoopCalls.call(this, this.thread, task, timeoutMillis);
 	}
 
 	/**

@@ -154,6 +154,10 @@ public final class NioEventLoopGroup implements EventLoopGroup {
 		this.loops.all().forEach(NioEventLoop::shutdown);
 		long joinDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
 		for (NioEventLoop loop : this.loops.all()) {
+			if (loop.inLoop()) {
+				// closed from a handler: this loop ends when the call returns
+				continue;
+			}
 			try {
 				loop.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinDeadline - System.nanoTime())));
 			}

@@ -141,19 +141,7 @@ public abstract class AbstractFaultTest extends TransportTestSupport {
 	@Test
 	void shouldRejectConnectionsOverMaxConnections() throws Exception {
 		AtomicInteger opened = new AtomicInteger();
-		Listener listener = bind(config("max").maxConnections(2), new TcpHandler() {
-
-			@Override
-			public void onOpen(Connection connection) {
-				opened.incrementAndGet();
-			}
-
-			@Override
-			public void onData(Connection connection, ByteBuffer data) {
-				connection.write(data);
-			}
-
-		});
+		Listener listener = bind(config("max").maxConnections(2), echoReportingOpens((connection) -> opened.incrementAndGet()));
 		Socket first = connect(listener);
 		Socket second = connect(listener);
 		Awaitility.await().until(() -> opened.get() == 2);
@@ -198,19 +186,7 @@ public abstract class AbstractFaultTest extends TransportTestSupport {
 	@Test
 	void shouldHoldNewConnectionsInTheKernelWhilePaused() throws Exception {
 		AtomicInteger opened = new AtomicInteger();
-		Listener listener = bind(config("pause"), new TcpHandler() {
-
-			@Override
-			public void onOpen(Connection connection) {
-				opened.incrementAndGet();
-			}
-
-			@Override
-			public void onData(Connection connection, ByteBuffer data) {
-				connection.write(data);
-			}
-
-		});
+		Listener listener = bind(config("pause"), echoReportingOpens((connection) -> opened.incrementAndGet()));
 		listener.pause();
 		assertThat(listener.state()).isEqualTo(ListenerState.PAUSED);
 		Socket[] sockets = { connect(listener), connect(listener), connect(listener) };

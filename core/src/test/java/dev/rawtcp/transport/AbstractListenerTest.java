@@ -94,19 +94,7 @@ public abstract class AbstractListenerTest extends TransportTestSupport {
 	void shouldApplyKeepAliveAndNoDelayToAcceptedConnections() throws Exception {
 		CompletableFuture<Connection> opened = new CompletableFuture<>();
 		Listener listener = bind(config("options").keepAliveIdle(Duration.ofSeconds(30))
-			.keepAliveInterval(Duration.ofMillis(4500)).keepAliveCount(4), new TcpHandler() {
-
-				@Override
-				public void onOpen(Connection connection) {
-					opened.complete(connection);
-				}
-
-				@Override
-				public void onData(Connection connection, java.nio.ByteBuffer data) {
-					connection.write(data);
-				}
-
-			});
+			.keepAliveInterval(Duration.ofMillis(4500)).keepAliveCount(4), echoReportingOpens(opened::complete));
 		Socket socket = connect(listener);
 		Connection connection = opened.get(10, TimeUnit.SECONDS);
 		SocketOptionsView options = connection.socketOptions();

@@ -69,8 +69,7 @@ public abstract class AbstractStreamModeTest extends TransportTestSupport {
 			stream.output().write(b);
 		});
 		Socket socket = connect(listener);
-		Thread thread = handlerThread.get(10, TimeUnit.SECONDS);
-		Awaitility.await().until(() -> thread.getState() == Thread.State.WAITING);
+		awaitParked(handlerThread);
 		assertThat(readResult).isNotDone();
 		socket.getOutputStream().write(42);
 		assertThat(readResult.get(10, TimeUnit.SECONDS)).isEqualTo(42);
@@ -87,12 +86,17 @@ public abstract class AbstractStreamModeTest extends TransportTestSupport {
 			readResult.complete(stream.input().read());
 		});
 		Socket socket = connect(listener);
-		Thread thread = handlerThread.get(10, TimeUnit.SECONDS);
-		Awaitility.await().until(() -> thread.getState() == Thread.State.WAITING);
+		awaitParked(handlerThread);
 		assertThat(readResult).isNotDone();
 		socket.close();
 		assertThat(readResult.get(10, TimeUnit.SECONDS)).isEqualTo(-1);
 		Awaitility.await().until(() -> listener.activeConnections() == 0);
+	}
+
+	/** Wait until the handler's thread is parked in its read. */
+	private static void awaitParked(CompletableFuture<Thread> handlerThread) throws Exception {
+		Thread thread = handlerThread.get(10, TimeUnit.SECONDS);
+		Awaitility.await().until(() -> thread.getState() == Thread.State.WAITING);
 	}
 
 	@Test

@@ -1,7 +1,6 @@
 package dev.rawtcp.transport;
 
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.rawtcp.Connection;
 import dev.rawtcp.Listener;
-import dev.rawtcp.TcpHandler;
 import dev.rawtcp.Transport;
 import dev.rawtcp.nio.NioEventLoopGroup;
 
@@ -34,19 +32,7 @@ class NioListenerTest extends AbstractListenerTest {
 	@Test
 	void shouldReportKernelOnlyFactsAsAbsent() throws Exception {
 		CompletableFuture<Connection> opened = new CompletableFuture<>();
-		Listener listener = bind(config("absent").backlog(77), new TcpHandler() {
-
-			@Override
-			public void onOpen(Connection connection) {
-				opened.complete(connection);
-			}
-
-			@Override
-			public void onData(Connection connection, ByteBuffer data) {
-				connection.write(data);
-			}
-
-		});
+		Listener listener = bind(config("absent").backlog(77), echoReportingOpens(opened::complete));
 		assertThat(listener.configuredBacklog()).isEqualTo(77);
 		assertThat(listener.effectiveBacklog()).isEmpty();
 		assertThat(listener.acceptQueueSize()).isEmpty();

@@ -14,11 +14,13 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 
+import dev.rawtcp.Connection;
 import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
@@ -194,6 +196,27 @@ public abstract class TransportTestSupport {
 	protected static Set<String> rawtcpThreads() {
 		return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
 				.filter((name) -> name.startsWith("rawtcp-")).collect(Collectors.toSet());
+	}
+
+	/**
+	 * An echo handler that also reports every connection it opens.
+	 * @param opened told about each new connection, on its loop
+	 * @return the handler
+	 */
+	protected static TcpHandler echoReportingOpens(Consumer<Connection> opened) {
+		return new TcpHandler() {
+
+			@Override
+			public void onOpen(Connection connection) {
+				opened.accept(connection);
+			}
+
+			@Override
+			public void onData(Connection connection, ByteBuffer data) {
+				connection.write(data);
+			}
+
+		};
 	}
 
 	/** @return a heap buffer of {@code size} bytes, for writes from handlers */
