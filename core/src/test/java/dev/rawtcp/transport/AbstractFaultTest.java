@@ -167,11 +167,11 @@ public abstract class AbstractFaultTest extends TransportTestSupport {
 
 	@Test
 	void shouldCloseAnIdleConnectionButNotABusyOne() throws Exception {
-		Listener listener = bind(config("idle").idleTimeout(Duration.ofMillis(300)), ECHO);
+		Listener listener = bind(config("idle").idleTimeout(Duration.ofMillis(500)), ECHO);
 		Socket idle = connect(listener);
 		Socket busy = connect(listener);
 		Awaitility.await().until(() -> listener.activeConnections() == 2);
-		long until = System.nanoTime() + Duration.ofMillis(1200).toNanos();
+		long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
 		for (int i = 0; i < 100 && System.nanoTime() - until < 0; i++) {
 			busy.getOutputStream().write(i);
 			assertThat(busy.getInputStream().read()).isEqualTo(i);
