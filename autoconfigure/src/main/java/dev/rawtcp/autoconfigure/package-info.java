@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration for rawtcp servers.
+ */
+@NullMarked
+package dev.rawtcp.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
