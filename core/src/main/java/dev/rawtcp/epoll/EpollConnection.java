@@ -38,6 +38,8 @@ final class EpollConnection implements Connection {
 
 	private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+	private static final long CLOSE_STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 	private static final int MAX_READS_PER_WAKEUP = 16;
 
 	private static final int OPEN = 0;
@@ -333,7 +335,9 @@ final class EpollConnection implements Connection {
 			startClose(dev.rawtcp.CloseReason.IDLE);
 			wakeHandler();
 		}
-		else if (this.state == CLOSING && this.drainDeadline != 0 && now - this.drainDeadline >= 0) {
+		else if (this.state == CLOSING && ((this.drainDeadline != 0 && now - this.drainDeadline >= 0)
+				|| now - this.lastActivity >= CLOSE_STALL_NANOS)) {
+			// the peer stopped reading what is left to flush
 			forceClose(this.reason);
 		}
 	}
@@ -515,9 +519,7 @@ final class EpollConnection implements Connection {
 			beginLinger();
 		}
 		else {
-			if (this.drainDeadline != 0) {
-				watchLinger();
-			}
+			watchLinger();
 			updateInterest();
 		}
 	}
@@ -536,7 +538,11 @@ final class EpollConnection implements Connection {
 		this.lingerDeadline = (this.drainDeadline != 0) ? this.drainDeadline : this.loop.now + LINGER_NANOS;
 		watchLinger();
 		updateInterest();
-		discard();
+		if (this.streamMode) {
+			// edge triggered: what already arrived raises no new event. (Level triggered reports it
+			// again, and the handler may still be using the loop's read buffer right now.)
+			discard();
+		}
 	}
 
 	private void abortNow(CloseReason why) {

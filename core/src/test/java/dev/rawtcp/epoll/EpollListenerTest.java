@@ -176,4 +176,56 @@ class EpollListenerTest {
 		}
 	}
 
+	@Test
+	void shouldReadTcpInfoOfAnAcceptedConnection() throws Exception {
+		List<dev.rawtcp.TcpInfo> infos = new CopyOnWriteArrayList<>();
+		Listener listener = bind(ListenerConfig.builder("info"), (c, data) -> {
+			c.write(data);
+			c.tcpInfo().ifPresent(infos::add);
+		});
+		try (Socket socket = new Socket("127.0.0.1", listener.port())) {
+			for (int i = 0; i < 10; i++) {
+				socket.getOutputStream().write(i);
+				assertThat(socket.getInputStream().read()).isEqualTo(i);
+			}
+		}
+		assertThat(infos).isNotEmpty();
+		dev.rawtcp.TcpInfo last = infos.get(infos.size() - 1);
+		assertThat(last.state()).isEqualTo(1); // TCP_ESTABLISHED
+		assertThat(last.rttMicros()).isPositive();
+		assertThat(last.bytesReceived()).isGreaterThanOrEqualTo(9);
+	}
+
+	@Test
+	void shouldServeIpv6Loopback() throws Exception {
+		assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/if_inet6")), "no IPv6");
+		this.group = EventLoopGroup.create(Transport.EPOLL, 1);
+		Listener listener;
+		try {
+			listener = this.group.bind(ListenerConfig.builder("v6").host("::1").port(0).build(), (c, d) -> c.write(d));
+		}
+		catch (dev.rawtcp.ListenerBindException ex) {
+			assumeTrue(false, "::1 not bindable here: " + ex.getMessage());
+			return;
+		}
+		try (Socket socket = new Socket("::1", listener.port())) {
+			socket.getOutputStream().write(42);
+			assertThat(socket.getInputStream().read()).isEqualTo(42);
+		}
+		assertThat(listener.localAddress().getAddress()).isInstanceOf(java.net.Inet6Address.class);
+	}
+
+	@Test
+	void shouldFailWithPortInUseNamingListenerAndPort() throws Exception {
+		try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+			this.group = EventLoopGroup.create(Transport.EPOLL, 1);
+			ListenerConfig config = ListenerConfig.builder("clash").host("127.0.0.1").port(taken.getLocalPort()).build();
+			org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.group.bind(config, (c, d) -> c.write(d)))
+				.isInstanceOf(dev.rawtcp.PortInUseException.class)
+				.hasMessageContaining("clash")
+				.hasMessageContaining(String.valueOf(taken.getLocalPort()))
+				.hasMessageContaining("Address already in use");
+		}
+	}
+
 }
