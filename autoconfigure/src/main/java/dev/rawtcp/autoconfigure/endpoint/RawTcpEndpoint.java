@@ -75,12 +75,13 @@ public class RawTcpEndpoint {
 	 * @param listener the listener's name
 	 * @param action {@code pause} or {@code resume}
 	 * @return the listener after the action
+	 * @throws InvalidEndpointRequestException if there is no such listener or the action is
+	 * unknown
 	 */
 	@WriteOperation
 	public ListenerDescriptor control(@Selector String listener, String action) {
 		Listener target = this.server.getListener(listener)
-			.orElseThrow(() -> invalid("No rawtcp listener named '" + listener + "' (listeners: "
-					+ this.server.getListeners().keySet() + ")"));
+			.orElseThrow(() -> invalid(noSuchListener(listener)));
 		switch (action.trim().toLowerCase(Locale.ROOT)) {
 			case "pause" -> target.pause();
 			case "resume" -> target.resume();
@@ -88,6 +89,14 @@ public class RawTcpEndpoint {
 					+ "': expected 'pause' or 'resume'");
 		}
 		return describe(target, false);
+	}
+
+	boolean hasListener(String name) {
+		return this.server.getListener(name).isPresent();
+	}
+
+	String noSuchListener(String name) {
+		return "No rawtcp listener named '" + name + "' (listeners: " + this.server.getListeners().keySet() + ")";
 	}
 
 	private static InvalidEndpointRequestException invalid(String message) {

@@ -169,11 +169,16 @@ class RawTcpObservabilityIntegrationTests {
 	}
 
 	@Test
-	void shouldAnswer404ForAnUnknownListenerAnd400ForAnUnknownAction() throws Exception {
+	void shouldAnswer404ForAnUnknownListenerAnd400ForAnUnknownActionSayingWhy() throws Exception {
 		assertThat(get("/actuator/rawtcp/nope").statusCode()).isEqualTo(404);
 		HttpResponse<String> unknownAction = post("/actuator/rawtcp/echo", "{\"action\":\"explode\"}");
 		assertThat(unknownAction.statusCode()).isEqualTo(400);
-		assertThat(post("/actuator/rawtcp/nope", "{\"action\":\"pause\"}").statusCode()).isEqualTo(400);
+		assertThat((String) JsonPath.read(unknownAction.body(), "$.error")).isEqualTo(
+				"Unknown action 'explode' for rawtcp listener 'echo': expected 'pause' or 'resume'");
+		HttpResponse<String> unknownListener = post("/actuator/rawtcp/nope", "{\"action\":\"pause\"}");
+		assertThat(unknownListener.statusCode()).isEqualTo(404);
+		assertThat((String) JsonPath.read(unknownListener.body(), "$.error"))
+			.isEqualTo("No rawtcp listener named 'nope' (listeners: [echo])");
 		assertThat(post("/actuator/rawtcp/echo", "{}").statusCode()).isEqualTo(400);
 		assertThat((String) JsonPath.read(get("/actuator/rawtcp/echo").body(), "$.state")).isEqualTo("running");
 	}
