@@ -47,7 +47,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 		properties = { "rawtcp.transport=epoll", "rawtcp.host=127.0.0.1", "rawtcp.listeners.echo.port=0",
 				"rawtcp.listeners.echo.backlog=64", "rawtcp.keepalive.idle=7s", "rawtcp.keepalive.interval=3s",
 				"rawtcp.keepalive.count=4", "management.endpoints.web.exposure.include=*",
-				"management.endpoint.health.show-details=always" })
+				"management.endpoint.health.show-details=always",
+				"management.endpoint.health.group.readiness.include=readinessState,rawtcp",
+				"management.endpoint.health.group.readiness.show-components=always" })
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RawTcpObservabilityIntegrationTests {
 
@@ -191,6 +193,14 @@ class RawTcpObservabilityIntegrationTests {
 		assertThat((String) JsonPath.read(health.body(), "$.details.listeners.echo.state")).isEqualTo("running");
 		assertThat((String) JsonPath.read(health.body(), "$.details.listeners.echo.address"))
 			.isEqualTo("127.0.0.1:" + echoPort());
+	}
+
+	@Test
+	void shouldTakePartInTheReadinessGroup() throws Exception {
+		HttpResponse<String> readiness = get("/actuator/health/readiness");
+		assertThat(readiness.statusCode()).isEqualTo(200);
+		assertThat((String) JsonPath.read(readiness.body(), "$.status")).isEqualTo("UP");
+		assertThat((String) JsonPath.read(readiness.body(), "$.components.rawtcp.status")).isEqualTo("UP");
 	}
 
 	@Test
