@@ -165,7 +165,7 @@ class RawTcpObservabilityIntegrationTests {
 		String details = get("/actuator/rawtcp/echo").body();
 		List<Object> mine = JsonPath.read(details, "$.connections[?(@.remoteAddress == '" + local + "')]");
 		assertThat(mine).hasSize(1);
-		assertThat((Integer) JsonPath.read(details, "$.connectionCount")).isPositive();
+		assertThat((Integer) JsonPath.read(details, "$.activeConnections")).isPositive();
 		List<Object> rtt = JsonPath.read(details, "$.connections[?(@.remoteAddress == '" + local + "')].rttMicros");
 		assertThat(rtt).hasSize(1);
 	}
