@@ -79,7 +79,9 @@ public final class RawTcpHealthIndicator extends AbstractHealthIndicator {
 	private static Map<String, Object> describe(Listener listener) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", listener.state().value());
-		details.put("address", listener.localAddress().getAddress().getHostAddress() + ":" + listener.port());
+		String host = listener.localAddress().getHostString();
+		String address = (host.indexOf(':') >= 0) ? "[" + host + "]" : host;
+		details.put("address", address + ":" + listener.port());
 		details.put("activeConnections", listener.activeConnections());
 		return details;
 	}
