@@ -124,7 +124,7 @@ public final class Harness {
 			progress("round %d, %s (pid %d, port %d)", round, server.label(), process.pid(), process.port());
 			load.run(process, List.of("--scenario", "pingpong", "--conns", "64", "--size", "64", "--warmup", "0",
 					"--duration", Double.toString(this.settings.serverWarmup())), this.settings.serverWarmup() + 60);
-			for (Scenario scenario : this.settings.scenarios()) {
+			for (Scenario scenario : inRunOrder(this.settings.scenarios())) {
 				Measurement measurement = measure(round, server, scenario, process, load);
 				this.measurements.add(measurement);
 				progress("  %-32s %s", scenario.title(), summary(measurement));
@@ -156,6 +156,19 @@ public final class Harness {
 		catch (IOException | RuntimeException ex) {
 			return new Measurement(round, server, scenario, Map.of(), firstLine(String.valueOf(ex.getMessage())));
 		}
+	}
+
+	/**
+	 * Idle first, right after the warm-up: memory freed by earlier scenarios stays resident
+	 * (malloc keeps it, pooled allocators keep it), and would be reused by the idle
+	 * connections without growing RSS.
+	 */
+	private static List<Scenario> inRunOrder(List<Scenario> scenarios) {
+		List<Scenario> ordered = new ArrayList<>(scenarios);
+		if (ordered.remove(Scenario.IDLE)) {
+			ordered.add(0, Scenario.IDLE);
+		}
+		return ordered;
 	}
 
 	private List<String> loadArguments(Scenario scenario) {
