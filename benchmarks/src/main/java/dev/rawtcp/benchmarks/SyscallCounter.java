@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Counts a server's syscalls per message with {@code strace -c -f}, attached to every
- * thread of the already warmed-up server for a fixed number of 64-byte round trips on
+ * Counts a server's syscalls per message with {@code strace -c -f -p <pid>}, attached to
+ * every thread of the already warmed-up server for a fixed number of 64-byte round trips on
  * one connection.
  */
 final class SyscallCounter {
@@ -52,11 +52,9 @@ final class SyscallCounter {
 		long switchesBefore = server.contextSwitches();
 		Map<String, String> plain = load.run(server, pingPong, 120);
 		double switches = (server.contextSwitches() - switchesBefore) / Double.parseDouble(plain.get("ops"));
-		List<String> command = new ArrayList<>(List.of("strace", "-c", "-f", "-o", output.toString()));
-		for (String tid : server.threadIds()) {
-			command.add("-p");
-			command.add(tid);
-		}
+		// -p with the process id attaches every thread it has; -f follows threads started later
+		List<String> command = List.of("strace", "-c", "-f", "-o", output.toString(), "-p",
+				Long.toString(server.pid()));
 		Process strace = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(server.log().toFile()))
 			.start();
