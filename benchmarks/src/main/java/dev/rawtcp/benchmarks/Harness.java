@@ -53,9 +53,12 @@ public final class Harness {
 			settings = Settings.parse(args);
 		}
 		catch (IllegalArgumentException ex) {
-			System.err.println(ex.getMessage());
-			System.err.print(Settings.usage());
-			System.exit(2);
+			boolean help = ex.getMessage().isEmpty();
+			if (!help) {
+				System.err.println(ex.getMessage());
+			}
+			(help ? System.out : System.err).print(Settings.usage());
+			System.exit(help ? 0 : 2);
 			return;
 		}
 		Path work = Path.of("target", "bench", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
