@@ -54,6 +54,7 @@ abstract class AbstractPeerMisbehaviourTest extends TransportTestSupport {
 			await().atMost(AWAIT).until(() -> stats.closed(CloseReason.RESET) == 1);
 			bystander.assertServed();
 			assertThat(stats.closed(CloseReason.ERROR)).isZero();
+			assertThat(stats.handlerErrors()).as("a peer reset is no handler error").isZero();
 			assertThat(stats.active()).isEqualTo(1);
 			assertThat(group().isAlive()).isTrue();
 		}
@@ -75,6 +76,7 @@ abstract class AbstractPeerMisbehaviourTest extends TransportTestSupport {
 			await().atMost(AWAIT).until(() -> stats.closed(CloseReason.RESET) == 1);
 			bystander.assertServed();
 			assertThat(stats.closed(CloseReason.ERROR)).isZero();
+			assertThat(stats.handlerErrors()).as("a peer reset is no handler error").isZero();
 			assertThat(stats.bytesSent()).isLessThan(BLAST);
 			assertThat(group().isAlive()).isTrue();
 		}
@@ -133,6 +135,7 @@ abstract class AbstractPeerMisbehaviourTest extends TransportTestSupport {
 			bystander.assertServed();
 			assertThat(stats.closed(CloseReason.NORMAL)).isEqualTo(20);
 			assertThat(stats.closed(CloseReason.ERROR)).isZero();
+			assertThat(stats.handlerErrors()).as("a peer reset is no handler error").isZero();
 			assertThat(stats.accepted()).isEqualTo(1 + 20 + stats.closed(CloseReason.RESET));
 		}
 	}
