@@ -104,6 +104,9 @@ final class EpollConnection implements Connection {
 
 	private volatile boolean draining;
 
+	/** The handler thread saw the peer's reset: what it throws next is the reset, not a handler bug. */
+	private volatile boolean peerReset;
+
 	private volatile int readSeq;
 
 	private volatile int writeSeq;
@@ -711,6 +714,7 @@ final class EpollConnection implements Connection {
 	int read(ByteBuffer dst) throws IOException {
 		if (this.draining || this.state != OPEN) {
 			if (this.state == CLOSED && this.reason == CloseReason.RESET) {
+				this.peerReset = true;
 				throw new SocketException("Connection reset");
 			}
 			return -1;
@@ -734,6 +738,7 @@ final class EpollConnection implements Connection {
 			return 0;
 		}
 		if (Errors.isReset(errno)) {
+			this.peerReset = true;
 			this.loop.execute(() -> closeOnError(errno, "read"));
 		}
 		throw Errors.newIOException("read", errno);
@@ -759,6 +764,7 @@ final class EpollConnection implements Connection {
 			return 0;
 		}
 		if (Errors.isReset(errno)) {
+			this.peerReset = true;
 			this.loop.execute(() -> closeOnError(errno, "send"));
 		}
 		throw Errors.newIOException("send", errno);
@@ -811,7 +817,10 @@ final class EpollConnection implements Connection {
 	}
 
 	void handlerFailed(Throwable error) {
-		this.listener.handlerFailed(this, error);
+		if (!this.peerReset) {
+			// a peer reset is counted as reason=reset, not as a handler error (and not logged above DEBUG)
+			this.listener.handlerFailed(this, error);
+		}
 		this.loop.execute(() -> {
 			this.handlerDone = true;
 			if (this.state == CLOSED) {
