@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * What only the epoll transport can do: read back what the kernel made of the listener.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class EpollListenerTest {
+class EpollKernelFactsTest {
 
 	private EventLoopGroup group;
 
@@ -180,8 +180,8 @@ class EpollListenerTest {
 	void shouldReadTcpInfoOfAnAcceptedConnection() throws Exception {
 		List<dev.rawtcp.TcpInfo> infos = new CopyOnWriteArrayList<>();
 		Listener listener = bind(ListenerConfig.builder("info"), (c, data) -> {
-			c.write(data);
 			c.tcpInfo().ifPresent(infos::add);
+			c.write(data);
 		});
 		try (Socket socket = new Socket("127.0.0.1", listener.port())) {
 			for (int i = 0; i < 10; i++) {
