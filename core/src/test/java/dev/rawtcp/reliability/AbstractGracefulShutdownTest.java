@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.Connection;
 import dev.rawtcp.Listener;
-import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerMode;
 import dev.rawtcp.ListenerStats;
 import dev.rawtcp.TcpHandler;
@@ -27,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * read is echoed before its FIN, nothing more, and no thread is left behind.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class AbstractGracefulShutdownTest extends TransportTestSupport {
+abstract class AbstractGracefulShutdownTest extends ReliabilityTestSupport {
 
 	private static final int CLIENTS = 200;
 
@@ -38,8 +37,8 @@ abstract class AbstractGracefulShutdownTest extends TransportTestSupport {
 	void shouldEchoEveryByteReadAndEndEveryClientWithinTheGracePeriod(ListenerMode mode) throws Exception {
 		// per client port: bytes the server read from it and bytes the kernel took for it, once closed
 		Map<Integer, long[]> serverCounts = new ConcurrentHashMap<>();
-		Listener listener = (mode == ListenerMode.EVENT_LOOP) ? bind(ListenerConfig.builder("load"), countingEcho(serverCounts))
-				: bind(ListenerConfig.builder("load"), countingStreamEcho(serverCounts));
+		Listener listener = (mode == ListenerMode.EVENT_LOOP) ? bind(config("load"), countingEcho(serverCounts))
+				: bind(config("load"), countingStreamEcho(serverCounts));
 		ListenerStats stats = listener.stats();
 		try (StreamingClients load = new StreamingClients(listener, CLIENTS, 8, 1024, 10, 4L * 1024 * 1024)) {
 			load.start();

@@ -33,14 +33,14 @@ import static org.awaitility.Awaitility.await;
  * {@code write-buffer.limit}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class AbstractLimitsTest extends TransportTestSupport {
+abstract class AbstractLimitsTest extends ReliabilityTestSupport {
 
 	private static final long WRITE_LIMIT = 1024 * 1024;
 
 	@ParameterizedTest
 	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
 	void shouldAcceptAndCloseAtOnceTheConnectionOverMaxConnections(ListenerMode mode) throws Exception {
-		Listener listener = bindEcho(ListenerConfig.builder("max").maxConnections(3), mode);
+		Listener listener = bindEcho(config("max").maxConnections(3), mode);
 		ListenerStats stats = listener.stats();
 		List<Socket> clients = new ArrayList<>();
 		try {
@@ -73,7 +73,7 @@ abstract class AbstractLimitsTest extends TransportTestSupport {
 	@ParameterizedTest
 	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
 	void shouldCloseSilentConnectionsAfterTheIdleTimeoutAndKeepBusyOnes(ListenerMode mode) throws Exception {
-		Listener listener = bindEcho(ListenerConfig.builder("idle").idleTimeout(Duration.ofMillis(300)), mode);
+		Listener listener = bindEcho(config("idle").idleTimeout(Duration.ofMillis(300)), mode);
 		ListenerStats stats = listener.stats();
 		try (Socket silent = connect(listener); Socket busy = connect(listener)) {
 			await().atMost(AWAIT).until(() -> stats.accepted() == 2);
@@ -146,7 +146,7 @@ abstract class AbstractLimitsTest extends TransportTestSupport {
 	}
 
 	private static ListenerConfig.Builder limited(String name) {
-		return ListenerConfig.builder(name)
+		return config(name)
 			.writeBufferLowWaterMark(64 * 1024)
 			.writeBufferHighWaterMark(128 * 1024)
 			.writeBufferLimit(WRITE_LIMIT);
@@ -169,7 +169,7 @@ abstract class AbstractLimitsTest extends TransportTestSupport {
 	}
 
 	/** The kernel completes the handshake; the server then closes the socket unread (a reset). */
-	private static void assertClosedAtOnce(Listener listener) throws IOException {
+	private void assertClosedAtOnce(Listener listener) throws IOException {
 		try (Socket socket = connect(listener)) {
 			socket.getOutputStream().write('?');
 			assertThat(socket.getInputStream().read()).isEqualTo(-1);

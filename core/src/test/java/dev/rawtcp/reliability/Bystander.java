@@ -1,6 +1,5 @@
 package dev.rawtcp.reliability;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -9,8 +8,6 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
-
-import dev.rawtcp.Listener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -41,13 +38,12 @@ final class Bystander implements AutoCloseable {
 	}
 
 	/**
-	 * Connect to a listener and start the round trips.
-	 * @param listener an echo listener
+	 * Start the round trips on a connected socket.
+	 * @param socket a client of an echo listener
 	 * @return the running bystander
-	 * @throws IOException if it cannot connect
 	 */
-	static Bystander start(Listener listener) throws IOException {
-		Bystander bystander = new Bystander(TransportTestSupport.connect(listener));
+	static Bystander start(Socket socket) {
+		Bystander bystander = new Bystander(socket);
 		bystander.thread.start();
 		bystander.assertServed();
 		return bystander;
@@ -82,7 +78,7 @@ final class Bystander implements AutoCloseable {
 	/** Wait for a few more round trips, and fail if one went wrong. */
 	void assertServed() {
 		long before = this.rounds.get();
-		await().atMost(TransportTestSupport.AWAIT)
+		await().atMost(ReliabilityTestSupport.AWAIT)
 			.until(() -> this.rounds.get() >= before + 3 || this.failure != null);
 		assertThat(this.failure).as("bystander failure").isNull();
 	}

@@ -8,7 +8,7 @@ import dev.rawtcp.Transport;
 class EpollGracefulShutdownTest extends AbstractGracefulShutdownTest {
 
 	@Override
-	Transport transport() {
+	protected Transport transport() {
 		return Transport.EPOLL;
 	}
 

@@ -8,7 +8,7 @@ import dev.rawtcp.Transport;
 class EpollLimitsTest extends AbstractLimitsTest {
 
 	@Override
-	Transport transport() {
+	protected Transport transport() {
 		return Transport.EPOLL;
 	}
 

@@ -8,7 +8,7 @@ import dev.rawtcp.Transport;
 class EpollPeerMisbehaviourTest extends AbstractPeerMisbehaviourTest {
 
 	@Override
-	Transport transport() {
+	protected Transport transport() {
 		return Transport.EPOLL;
 	}
 
