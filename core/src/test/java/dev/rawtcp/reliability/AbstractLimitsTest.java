@@ -8,29 +8,43 @@ import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.rawtcp.CloseReason;
+import dev.rawtcp.Connection;
 import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerMode;
 import dev.rawtcp.ListenerStats;
 import dev.rawtcp.TcpHandler;
+import dev.rawtcp.TcpStreamHandler;
+import dev.rawtcp.codec.FrameDecoder;
+import dev.rawtcp.codec.FrameReader;
+import dev.rawtcp.codec.FramedHandler;
+import dev.rawtcp.codec.LengthFieldDecoder;
+import dev.rawtcp.codec.LengthFieldEncoder;
+import dev.rawtcp.codec.LineDecoder;
+import dev.rawtcp.codec.LineEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The configured limits are enforced: {@code max-connections}, {@code idle-timeout},
- * {@code write-buffer.limit}.
+ * {@code write-buffer.limit}, and the codecs' maximum frame size.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 abstract class AbstractLimitsTest extends ReliabilityTestSupport {
@@ -145,6 +159,46 @@ abstract class AbstractLimitsTest extends ReliabilityTestSupport {
 		}
 	}
 
+	@ParameterizedTest
+	@MethodSource("codecsAndModes")
+	void shouldCloseOnlyTheConnectionThatSendsAFrameOverTheMaximum(Codec codec, ListenerMode mode) throws Exception {
+		Listener listener = (mode == ListenerMode.EVENT_LOOP)
+				? bind(config("framed"), new FramedHandler(codec::decoder, codec::echo))
+				: bind(config("framed"), (TcpStreamHandler) (stream) -> {
+					FrameReader frames = new FrameReader(stream.input(), codec.decoder());
+					for (byte[] frame; (frame = frames.readFrame()) != null;) {
+						codec.echo(stream.output(), frame);
+						stream.output().flush();
+					}
+				});
+		ListenerStats stats = listener.stats();
+		try (Bystander bystander = Bystander.start(connect(listener), codec::message)) {
+			Socket attacker = connect(listener);
+			CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+				try {
+					attacker.getOutputStream().write(codec.oversize());
+				}
+				catch (IOException ex) {
+					// reset once the server gave up lingering: as good
+				}
+			});
+			drainToEnd(attacker);
+			writing.get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+			attacker.close();
+			await().atMost(AWAIT).until(() -> stats.closed(CloseReason.ERROR) == 1);
+			bystander.assertServed();
+			assertThat(stats.frameErrors()).isEqualTo(1);
+			assertThat(stats.handlerErrors()).isEqualTo(1);
+			assertThat(stats.active()).isEqualTo(1);
+		}
+	}
+
+	static Stream<Arguments> codecsAndModes() {
+		return Stream.of(Codec.values())
+			.flatMap((codec) -> Stream.of(ListenerMode.EVENT_LOOP, ListenerMode.THREAD_PER_CONNECTION)
+				.map((mode) -> Arguments.of(codec, mode)));
+	}
+
 	private static ListenerConfig.Builder limited(String name) {
 		return config(name)
 			.writeBufferLowWaterMark(64 * 1024)
@@ -184,6 +238,95 @@ abstract class AbstractLimitsTest extends ReliabilityTestSupport {
 		OutputStream out = client.getOutputStream();
 		out.write(message);
 		assertThat(client.getInputStream().readNBytes(message.length)).isEqualTo(message);
+	}
+
+	/**
+	 * A codec under test, with a maximum frame of {@link #MAX_FRAME} bytes: how to frame a
+	 * message, echo a frame, and overstep the maximum.
+	 */
+	enum Codec {
+
+		LINE {
+
+			@Override
+			FrameDecoder decoder() {
+				return new LineDecoder(MAX_FRAME);
+			}
+
+			@Override
+			byte[] message(Random random) {
+				byte[] message = new byte[2 + random.nextInt(MAX_FRAME / 2)];
+				for (int i = 0; i < message.length - 1; i++) {
+					message[i] = (byte) ('a' + random.nextInt(26));
+				}
+				message[message.length - 1] = '\n';
+				return message;
+			}
+
+			@Override
+			byte[] oversize() {
+				byte[] line = new byte[1024 * 1024];
+				Arrays.fill(line, (byte) 'x');
+				return line;
+			}
+
+			@Override
+			void echo(Connection connection, ByteBuffer frame) {
+				new LineEncoder().write(connection, frame);
+			}
+
+			@Override
+			void echo(OutputStream output, byte[] frame) throws IOException {
+				new LineEncoder().write(output, frame);
+			}
+
+		},
+
+		LENGTH_FIELD {
+
+			@Override
+			FrameDecoder decoder() {
+				return new LengthFieldDecoder(4, MAX_FRAME);
+			}
+
+			@Override
+			byte[] message(Random random) {
+				byte[] payload = new byte[random.nextInt(MAX_FRAME)];
+				random.nextBytes(payload);
+				return ByteBuffer.allocate(4 + payload.length).putInt(payload.length).put(payload).array();
+			}
+
+			@Override
+			byte[] oversize() {
+				return ByteBuffer.allocate(4 + 64 * 1024).putInt(1_000_000).array();
+			}
+
+			@Override
+			void echo(Connection connection, ByteBuffer frame) {
+				new LengthFieldEncoder(4).write(connection, frame);
+			}
+
+			@Override
+			void echo(OutputStream output, byte[] frame) throws IOException {
+				new LengthFieldEncoder(4).write(output, frame);
+			}
+
+		};
+
+		static final int MAX_FRAME = 1024;
+
+		abstract FrameDecoder decoder();
+
+		/** @return a message within the maximum, as sent on the wire (and echoed unchanged) */
+		abstract byte[] message(Random random);
+
+		/** @return bytes starting a frame over the maximum */
+		abstract byte[] oversize();
+
+		abstract void echo(Connection connection, ByteBuffer frame);
+
+		abstract void echo(OutputStream output, byte[] frame) throws IOException;
+
 	}
 
 }

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -25,25 +26,44 @@ final class Bystander implements AutoCloseable {
 
 	private final Thread thread;
 
+	private final Function<Random, byte[]> messages;
+
 	private final AtomicLong rounds = new AtomicLong();
 
 	private volatile @Nullable Throwable failure;
 
 	private volatile boolean stopped;
 
-	private Bystander(Socket socket) {
+	private Bystander(Socket socket, Function<Random, byte[]> messages) {
 		this.socket = socket;
+		this.messages = messages;
 		this.thread = new Thread(this::run, "bystander-" + socket.getLocalPort());
 		this.thread.setDaemon(true);
 	}
 
 	/**
-	 * Start the round trips on a connected socket.
+	 * Start the round trips on a connected socket: random bytes, never {@link #COMMAND}.
 	 * @param socket a client of an echo listener
 	 * @return the running bystander
 	 */
 	static Bystander start(Socket socket) {
-		Bystander bystander = new Bystander(socket);
+		return start(socket, (random) -> {
+			byte[] message = new byte[1 + random.nextInt(512)];
+			for (int i = 0; i < message.length; i++) {
+				message[i] = (byte) random.nextInt(COMMAND);
+			}
+			return message;
+		});
+	}
+
+	/**
+	 * Start the round trips on a connected socket.
+	 * @param socket a client of a listener that sends back every message as it came
+	 * @param messages makes each message, as sent on the wire
+	 * @return the running bystander
+	 */
+	static Bystander start(Socket socket, Function<Random, byte[]> messages) {
+		Bystander bystander = new Bystander(socket, messages);
 		bystander.thread.start();
 		bystander.assertServed();
 		return bystander;
@@ -55,10 +75,7 @@ final class Bystander implements AutoCloseable {
 			OutputStream out = this.socket.getOutputStream();
 			InputStream in = this.socket.getInputStream();
 			while (!this.stopped) {
-				byte[] message = new byte[1 + random.nextInt(512)];
-				for (int i = 0; i < message.length; i++) {
-					message[i] = (byte) random.nextInt(COMMAND);
-				}
+				byte[] message = this.messages.apply(random);
 				out.write(message);
 				byte[] echo = in.readNBytes(message.length);
 				if (!Arrays.equals(echo, message)) {
