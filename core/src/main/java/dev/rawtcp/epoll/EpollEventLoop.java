@@ -97,6 +97,18 @@ final class EpollEventLoop implements Executor {
 
 	private volatile boolean dead;
 
+	static {
+		// Running out of file descriptors must not kill a loop, yet loading a class from a directory or
+		// from a jar not opened yet takes one: load what the accept backoff (EMFILE) uses now.
+		for (int errno : new int[] { Errors.EMFILE, Errors.ENFILE, Errors.ENOBUFS, Errors.ENOMEM, Errors.ECONNABORTED }) {
+			Errors.name(errno);
+			Native.strerror(errno);
+		}
+		new Timer(0, () -> {
+		}).compareTo(new Timer(1, () -> {
+		}));
+	}
+
 	EpollEventLoop(String name, int index) throws IOException {
 		this.index = index;
 		this.epfd = Native.epollCreate();
