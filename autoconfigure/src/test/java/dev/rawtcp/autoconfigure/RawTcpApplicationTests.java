@@ -8,7 +8,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -31,10 +35,13 @@ import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerState;
 import dev.rawtcp.PortInUseException;
 import dev.rawtcp.TcpHandler;
+import dev.rawtcp.Transport;
+import dev.rawtcp.epoll.Epoll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Whole applications started with {@link org.springframework.boot.SpringApplication}: startup
@@ -88,28 +95,33 @@ class RawTcpApplicationTests {
 			.contains("Invalid value '0' for property 'rawtcp.listeners.echo.keepalive.count': must be at least 1.");
 	}
 
-	@Test
-	void shouldEchoEveryByteReadBeforeClosingOnShutdown() throws Exception {
-		ConfigurableApplicationContext context = application("rawtcp.listeners.echo.port=0",
-				"rawtcp.shutdown.grace-period=20s")
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(value = Transport.class, names = { "EPOLL", "NIO" })
+	void shouldEchoEveryByteReadBeforeClosingOnShutdown(Transport transport) throws Exception {
+		assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll is not available here");
+		ConfigurableApplicationContext context = application("rawtcp.transport=" + transport.tagValue(),
+				"rawtcp.listeners.echo.port=0", "rawtcp.shutdown.grace-period=20s")
 			.run();
 		CountingEchoHandler handler = context.getBean(CountingEchoHandler.class);
 		Listener listener = context.getBean(RawTcpServer.class).getListener("echo").orElseThrow();
 		int port = context.getEnvironment().getRequiredProperty("local.rawtcp.echo.port", Integer.class);
 		AtomicBoolean stopWriting = new AtomicBoolean();
 		AtomicLong written = new AtomicLong();
+		// a thread each: the common pool may have a single thread on a small machine
+		ExecutorService threads = Executors.newFixedThreadPool(3);
 		try (Socket socket = new Socket("127.0.0.1", port)) {
 			socket.setSoTimeout(30_000);
-			CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(socket, stopWriting, written));
-			CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> readToEnd(socket));
+			Future<?> writer = threads.submit(() -> write(socket, stopWriting, written));
+			Future<byte[]> reader = threads.submit(() -> readToEnd(socket));
 			await().atMost(Duration.ofSeconds(20)).until(() -> handler.bytes.get() > 256 * 1024);
-			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+			Future<?> closing = threads.submit(context::close);
 			await().atMost(Duration.ofSeconds(20)).until(() -> listener.state() != ListenerState.RUNNING);
 			stopWriting.set(true);
 			closing.get(30, TimeUnit.SECONDS);
 			writer.get(30, TimeUnit.SECONDS);
 			byte[] echoed = reader.get(30, TimeUnit.SECONDS);
 			assertThat(listener.state()).isEqualTo(ListenerState.STOPPED);
+			assertThat(listener.transport()).isEqualTo(transport);
 			assertThat((long) echoed.length).isEqualTo(handler.bytes.get()).isPositive().isLessThanOrEqualTo(written.get());
 			for (int i = 0; i < echoed.length; i++) {
 				if (echoed[i] != pattern(i)) {
@@ -119,6 +131,7 @@ class RawTcpApplicationTests {
 		}
 		finally {
 			context.close();
+			threads.shutdownNow();
 		}
 	}
 
@@ -171,7 +184,8 @@ class RawTcpApplicationTests {
 	}
 
 	/**
-	 * Echoes every byte and counts the bytes it was given.
+	 * Echoes every byte and counts the bytes it was given; stops reading while the peer
+	 * does not keep up (so the write queue stays under its limit).
 	 */
 	static final class CountingEchoHandler implements TcpHandler {
 
@@ -181,6 +195,16 @@ class RawTcpApplicationTests {
 		public void onData(Connection connection, ByteBuffer data) {
 			this.bytes.addAndGet(data.remaining());
 			connection.write(data);
+			if (!connection.isWritable()) {
+				connection.suspendReads();
+			}
+		}
+
+		@Override
+		public void onWritabilityChanged(Connection connection, boolean writable) {
+			if (writable) {
+				connection.resumeReads();
+			}
 		}
 
 	}

@@ -6,9 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -22,6 +20,8 @@ import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.internal.ChannelTcpStream;
+import dev.rawtcp.internal.ConnectionAttributes;
+import dev.rawtcp.internal.PeriodicCheck;
 import dev.rawtcp.internal.StreamChannel;
 import dev.rawtcp.internal.WriteQueue;
 
@@ -78,6 +78,9 @@ final class EpollConnection implements Connection {
 
 	private boolean readsSuspended;
 
+	/** Reads stop while the write queue is above its high water mark (event-loop mode). */
+	private boolean backpressured;
+
 	private @Nullable WriteQueue queue;
 
 	private long lastActivity;
@@ -94,7 +97,7 @@ final class EpollConnection implements Connection {
 
 	private volatile long bytesSent;
 
-	private volatile @Nullable Map<String, Object> attributes;
+	private final ConnectionAttributes attributes = new ConnectionAttributes();
 
 	// thread-per-connection mode
 
@@ -154,7 +157,7 @@ final class EpollConnection implements Connection {
 			}
 		}
 		catch (IOException ex) {
-			this.listener.logIoError(this, ex);
+			this.listener.log().ioError(this, ex.getMessage());
 			this.fdClosed = true;
 			Native.close(this.fd);
 			this.state = CLOSED;
@@ -185,19 +188,18 @@ final class EpollConnection implements Connection {
 	private void watch() {
 		if (!this.watched) {
 			this.watched = true;
-			long interval = this.listener.idleCheckIntervalNanos();
-			this.loop.watch((interval > 0) ? interval : TimeUnit.MILLISECONDS.toNanos(50));
+			this.loop.checks.watch(this.listener.idleCheckIntervalNanos(), this.loop.now);
 		}
 	}
 
+	/** Check this connection at least every 50 ms while it has a deadline (linger, drain). */
 	private void watchLinger() {
-		if (!this.watched) {
-			this.watched = true;
-			this.loop.watch(TimeUnit.MILLISECONDS.toNanos(50));
+		if (this.watched) {
+			this.loop.checks.require(PeriodicCheck.DEADLINE_INTERVAL_NANOS, this.loop.now);
 		}
 		else {
-			this.loop.watch(TimeUnit.MILLISECONDS.toNanos(50));
-			this.loop.unwatch();
+			this.watched = true;
+			this.loop.checks.watch(PeriodicCheck.DEADLINE_INTERVAL_NANOS, this.loop.now);
 		}
 	}
 
@@ -238,7 +240,7 @@ final class EpollConnection implements Connection {
 	}
 
 	private void readReady() {
-		if (this.state != OPEN || this.readsSuspended || this.inputClosed) {
+		if (this.state != OPEN || this.readsSuspended || this.backpressured || this.inputClosed) {
 			return;
 		}
 		ByteBuffer buffer = this.loop.readBuffer;
@@ -259,7 +261,7 @@ final class EpollConnection implements Connection {
 					handlerFailedInLoop(ex);
 					return;
 				}
-				if (this.state != OPEN || this.readsSuspended || count < capacity) {
+				if (this.state != OPEN || this.readsSuspended || this.backpressured || count < capacity) {
 					return;
 				}
 			}
@@ -310,7 +312,7 @@ final class EpollConnection implements Connection {
 		if (this.streamMode || this.state == CLOSED) {
 			return;
 		}
-		boolean read = (this.state == OPEN && !this.readsSuspended && !this.inputClosed)
+		boolean read = (this.state == OPEN && !this.readsSuspended && !this.backpressured && !this.inputClosed)
 				|| (this.state == LINGERING && !this.inputClosed);
 		boolean write = this.queue != null && !this.queue.isEmpty();
 		int wanted = (read ? Native.EPOLLIN : 0) | (write ? Native.EPOLLOUT : 0);
@@ -372,7 +374,8 @@ final class EpollConnection implements Connection {
 		}
 		WriteQueue q = queue();
 		if (!q.add(src)) {
-			this.listener.writeLimitExceeded(this, q.size() + src.remaining());
+			this.listener.log().writeLimitExceeded(this.remoteAddress, q.size() + src.remaining(),
+					this.listener.config().writeBufferLimit());
 			src.position(src.limit());
 			abortNow(CloseReason.ERROR);
 			return;
@@ -467,6 +470,8 @@ final class EpollConnection implements Connection {
 	private void afterQueueChange() {
 		WriteQueue q = this.queue;
 		if (q.updateWritability() && !this.streamMode && this.state == OPEN) {
+			// stop reading while the peer does not take what we write: memory stays bounded
+			this.backpressured = !q.isWritable();
 			try {
 				this.handler.onWritabilityChanged(this, q.isWritable());
 			}
@@ -576,7 +581,7 @@ final class EpollConnection implements Connection {
 	private void closeOnError(int errno, String syscall) {
 		CloseReason why = Errors.isReset(errno) ? CloseReason.RESET : CloseReason.ERROR;
 		if (why == CloseReason.ERROR) {
-			this.listener.logIoError(this, Errors.newIOException(syscall, errno));
+			this.listener.log().ioError(this, Errors.newIOException(syscall, errno).getMessage());
 		}
 		if (this.queue != null) {
 			this.queue.clear();
@@ -594,7 +599,7 @@ final class EpollConnection implements Connection {
 		this.state = CLOSED;
 		if (this.watched) {
 			this.watched = false;
-			this.loop.unwatch();
+			this.loop.checks.unwatch();
 		}
 		this.loop.forget(this.fd, this);
 		if (this.streamMode && !this.handlerDone) {
@@ -611,7 +616,7 @@ final class EpollConnection implements Connection {
 				this.handler.onClose(this, this.reason);
 			}
 			catch (Throwable ex) {
-				this.listener.handlerFailed(this, ex);
+				this.listener.log().handlerFailed(this.remoteAddress, ex);
 			}
 		}
 	}
@@ -631,7 +636,7 @@ final class EpollConnection implements Connection {
 	}
 
 	private void handlerFailedInLoop(Throwable ex) {
-		this.listener.handlerFailed(this, ex);
+		this.listener.log().handlerFailed(this.remoteAddress, ex);
 		if (this.state == OPEN) {
 			startClose(CloseReason.ERROR);
 		}
@@ -819,7 +824,7 @@ final class EpollConnection implements Connection {
 	void handlerFailed(Throwable error) {
 		if (!this.peerReset) {
 			// a peer reset is counted as reason=reset, not as a handler error (and not logged above DEBUG)
-			this.listener.handlerFailed(this, error);
+			this.listener.log().handlerFailed(this.remoteAddress, error);
 		}
 		this.loop.execute(() -> {
 			this.handlerDone = true;
@@ -880,30 +885,13 @@ final class EpollConnection implements Connection {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> @Nullable T attribute(String key) {
-		Map<String, Object> map = this.attributes;
-		return (map != null) ? (T) map.get(key) : null;
+		return this.attributes.get(key);
 	}
 
 	@Override
 	public void attribute(String key, @Nullable Object value) {
-		Map<String, Object> map = this.attributes;
-		if (map == null) {
-			synchronized (this) {
-				map = this.attributes;
-				if (map == null) {
-					map = new ConcurrentHashMap<>();
-					this.attributes = map;
-				}
-			}
-		}
-		if (value == null) {
-			map.remove(key);
-		}
-		else {
-			map.put(key, value);
-		}
+		this.attributes.set(key, value);
 	}
 
 	@Override

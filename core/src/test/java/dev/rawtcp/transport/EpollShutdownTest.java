@@ -1,21 +1,11 @@
 package dev.rawtcp.transport;
 
-import org.junit.jupiter.api.BeforeAll;
-
 import dev.rawtcp.Transport;
-import dev.rawtcp.epoll.Epoll;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link AbstractShutdownTest} on the epoll transport.
  */
 class EpollShutdownTest extends AbstractShutdownTest {
-
-	@BeforeAll
-	static void epollAvailable() {
-		assumeTrue(Epoll.isAvailable(), "epoll unavailable");
-	}
 
 	@Override
 	protected Transport transport() {

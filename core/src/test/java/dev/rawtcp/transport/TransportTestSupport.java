@@ -61,6 +61,12 @@ public abstract class TransportTestSupport {
 	protected abstract Transport transport();
 
 	/** @return this test's group, created on first use with two loops */
+	@org.junit.jupiter.api.BeforeEach
+	void transportAvailable() {
+		org.junit.jupiter.api.Assumptions.assumeTrue(transport() != Transport.EPOLL || dev.rawtcp.epoll.Epoll.isAvailable(),
+				"epoll unavailable here");
+	}
+
 	protected EventLoopGroup group() {
 		if (this.group == null) {
 			this.group = newGroup();
