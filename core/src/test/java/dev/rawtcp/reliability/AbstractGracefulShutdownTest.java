@@ -45,6 +45,8 @@ abstract class AbstractGracefulShutdownTest extends ReliabilityTestSupport {
 			// every connection accepted and streaming: one still in the kernel's accept queue when the
 			// listening socket closes is reset, never served (as documented)
 			await().atMost(AWAIT).until(() -> load.clientsServed() == CLIENTS);
+			long echoed = stats.bytesSent();
+			await().atMost(AWAIT).until(() -> stats.bytesSent() > echoed + CLIENTS * 16 * 1024L);
 			long start = System.nanoTime();
 			group().shutdownGracefully(GRACE);
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -65,6 +67,8 @@ abstract class AbstractGracefulShutdownTest extends ReliabilityTestSupport {
 				total += client.received.length();
 			}
 			assertThat(total).isPositive().isEqualTo(stats.bytesReceived()).isEqualTo(stats.bytesSent());
+			System.out.printf("SHUTDOWN %s %s: %d clients, %d bytes echoed, shutdownGracefully(%s) took %d ms%n",
+					transport().tagValue(), mode.value(), CLIENTS, total, GRACE, took.toMillis());
 			assertThat(stats.closed(CloseReason.SHUTDOWN)).isEqualTo(CLIENTS);
 			assertThat(stats.active()).isZero();
 			await().atMost(AWAIT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())

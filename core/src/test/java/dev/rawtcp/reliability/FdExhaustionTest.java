@@ -83,7 +83,10 @@ class FdExhaustionTest {
 					.as("echo to a new client; child output %s", server.output)
 					.isEqualTo("still serving\n");
 			}
-			assertThat(server.stats().get("accepted")).isEqualTo(CLIENTS + 1);
+			Map<String, Long> recovered = server.stats();
+			System.out.printf("FD-EXHAUSTION %s: ulimit -n %d, %d clients, %.2f s CPU in %d ms out of fds, %s, then %s%n",
+					transport.tagValue(), FD_LIMIT, CLIENTS, used, WINDOW_MILLIS, exhausted, recovered);
+			assertThat(recovered.get("accepted")).isEqualTo(CLIENTS + 1);
 			assertThat(server.output).noneMatch((line) -> line.contains("died"));
 		}
 		finally {
