@@ -40,6 +40,8 @@ abstract class AbstractPeerMisbehaviourTest extends ReliabilityTestSupport {
 	/** Bytes the blaster handlers send after the command byte. */
 	private static final int BLAST = 8 * 1024 * 1024;
 
+	private static final long WRITE_LIMIT = 1024 * 1024;
+
 	@ParameterizedTest
 	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
 	void shouldCloseWithResetWhenPeerResetsMidRead(ListenerMode mode) throws Exception {
@@ -178,7 +180,6 @@ abstract class AbstractPeerMisbehaviourTest extends ReliabilityTestSupport {
 
 	@Test
 	void shouldCloseAPeerThatNeverReadsWhenTheWriteQueueHitsItsLimit() throws Exception {
-		long limit = 1024 * 1024;
 		AtomicLong maxPending = new AtomicLong();
 		AtomicLong attempted = new AtomicLong();
 		// a push server: a thread of its own writes 64 KiB a millisecond, ignoring writability on purpose
@@ -187,7 +188,7 @@ abstract class AbstractPeerMisbehaviourTest extends ReliabilityTestSupport {
 			if (connection.attribute("pushing") == null) {
 				connection.attribute("pushing", Boolean.TRUE);
 				Thread producer = new Thread(() -> {
-					while (connection.isOpen() && attempted.get() < 64 * limit) {
+					while (connection.isOpen() && attempted.get() < 64 * WRITE_LIMIT) {
 						connection.write(ByteBuffer.wrap(pattern(0, 64 * 1024)));
 						attempted.addAndGet(64 * 1024);
 						maxPending.accumulateAndGet(connection.pendingWriteBytes(), Math::max);
@@ -198,14 +199,14 @@ abstract class AbstractPeerMisbehaviourTest extends ReliabilityTestSupport {
 				producer.start();
 			}
 		};
-		Listener listener = bind(limitedWriteBuffer(config("never-reads"), limit), new EchoOr(push));
+		Listener listener = bind(limitedWriteBuffer(config("never-reads")), new EchoOr(push));
 		ListenerStats stats = listener.stats();
 		try (Bystander bystander = Bystander.start(connect(listener)); Socket client = connect(listener)) {
 			client.getOutputStream().write(Bystander.COMMAND);
 			await().atMost(AWAIT).until(() -> stats.closed(CloseReason.ERROR) == 1);
 			bystander.assertServed();
-			assertThat(maxPending.get()).isLessThanOrEqualTo(limit);
-			assertThat(attempted.get()).isLessThan(64 * limit);
+			assertThat(maxPending.get()).isLessThanOrEqualTo(WRITE_LIMIT);
+			assertThat(attempted.get()).isLessThan(64 * WRITE_LIMIT);
 			assertThat(stats.bytesSent()).isLessThan(attempted.get());
 			assertThat(drainToEnd(client)).as("aborted with a reset").isFalse();
 		}
@@ -213,7 +214,6 @@ abstract class AbstractPeerMisbehaviourTest extends ReliabilityTestSupport {
 
 	@Test
 	void shouldStopReadingFromAPeerThatDoesNotReadTheRepliesAndKeepTheQueueBounded() throws Exception {
-		long limit = 1024 * 1024;
 		AtomicLong maxPending = new AtomicLong();
 		AtomicLong requests = new AtomicLong();
 		// every byte asks for 256 KiB, and the handler ignores writability on purpose
@@ -225,7 +225,7 @@ abstract class AbstractPeerMisbehaviourTest extends ReliabilityTestSupport {
 				maxPending.accumulateAndGet(connection.pendingWriteBytes(), Math::max);
 			}
 		};
-		Listener listener = bind(limitedWriteBuffer(config("pipelining"), limit), new EchoOr(firehose));
+		Listener listener = bind(limitedWriteBuffer(config("pipelining")), new EchoOr(firehose));
 		ListenerStats stats = listener.stats();
 		try (Bystander bystander = Bystander.start(connect(listener)); Socket client = connect(listener)) {
 			OutputStream out = client.getOutputStream();
@@ -243,8 +243,9 @@ abstract class AbstractPeerMisbehaviourTest extends ReliabilityTestSupport {
 		}
 	}
 
-	private static ListenerConfig.Builder limitedWriteBuffer(ListenerConfig.Builder config, long limit) {
-		return config.writeBufferLowWaterMark(128 * 1024).writeBufferHighWaterMark(256 * 1024).writeBufferLimit(limit);
+	private static ListenerConfig.Builder limitedWriteBuffer(ListenerConfig.Builder config) {
+		return config.writeBufferLowWaterMark(128 * 1024).writeBufferHighWaterMark(256 * 1024)
+			.writeBufferLimit(WRITE_LIMIT);
 	}
 
 	@Test
