@@ -1,0 +1,75 @@
+package dev.rawtcp.autoconfigure;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.rawtcp.EventLoopGroup;
+import dev.rawtcp.Transport;
+
+/**
+ * The event-loop group variants, imported in order of precedence: the native transport
+ * where jnr-ffi is on the classpath, else the JDK's NIO.
+ */
+final class EventLoopGroupConfigurations {
+
+	static final String JNR_FFI_CLASS = "jnr.ffi.LibraryLoader";
+
+	private EventLoopGroupConfigurations() {
+	}
+
+	private static int threads(RawTcpProperties properties) {
+		int threads = properties.getEventLoop().getThreads();
+		if (threads < 0) {
+			throw new InvalidRawTcpConfigurationException("rawtcp.event-loop.threads", threads,
+					"must not be negative (0 uses the number of available processors)");
+		}
+		return threads;
+	}
+
+	/**
+	 * With jnr-ffi: the transport of {@code rawtcp.transport}, {@code auto} choosing epoll
+	 * where it works.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = JNR_FFI_CLASS)
+	static class NativeTransportConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		EventLoopGroup rawTcpEventLoopGroup(RawTcpProperties properties) {
+			return EventLoopGroup.create(properties.getTransport(), threads(properties));
+		}
+
+	}
+
+	/**
+	 * Without jnr-ffi: NIO, whatever {@code rawtcp.transport} says unless it insists on epoll.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass(JNR_FFI_CLASS)
+	static class NioTransportConfiguration {
+
+		private static final Log logger = LogFactory.getLog(NioTransportConfiguration.class);
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		EventLoopGroup rawTcpEventLoopGroup(RawTcpProperties properties) {
+			if (properties.getTransport() == Transport.EPOLL) {
+				throw new InvalidRawTcpConfigurationException("rawtcp.transport", Transport.EPOLL.tagValue(),
+						"the epoll transport needs jnr-ffi on the classpath (com.github.jnr:jnr-posix); "
+								+ "add it or use 'auto' or 'nio'");
+			}
+			logger.info("rawtcp transport '" + properties.getTransport().tagValue()
+					+ "' uses nio: jnr-ffi is not on the classpath");
+			return EventLoopGroup.create(Transport.NIO, threads(properties));
+		}
+
+	}
+
+}

@@ -1,0 +1,744 @@
+package dev.rawtcp.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import dev.rawtcp.ListenerMode;
+import dev.rawtcp.Transport;
+
+/**
+ * Configuration properties for rawtcp servers. Top-level values are the defaults of every
+ * listener; {@code rawtcp.listeners.<name>.*} overrides them per listener.
+ */
+@ConfigurationProperties("rawtcp")
+public class RawTcpProperties {
+
+	/**
+	 * Whether to start rawtcp listeners; false starts nothing.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Transport: epoll where it works (auto), Linux epoll through jnr-ffi (epoll) or the JDK's selector (nio).
+	 */
+	private Transport transport = Transport.AUTO;
+
+	private final EventLoop eventLoop = new EventLoop();
+
+	/**
+	 * Port of the listener named 'default' built when no listeners are configured, and of every listener that sets none; 0 picks an ephemeral port.
+	 */
+	private @Nullable Integer port;
+
+	/**
+	 * Address to bind; 0.0.0.0 or :: for every interface.
+	 */
+	private String host = "0.0.0.0";
+
+	/**
+	 * Backlog passed to listen(2); the kernel caps it at net.core.somaxconn.
+	 */
+	private int backlog = 1024;
+
+	/**
+	 * How connections reach the handler; auto follows the type of the handler bean.
+	 */
+	private ListenerMode mode = ListenerMode.AUTO;
+
+	/**
+	 * Name of the TcpHandler or TcpStreamHandler bean; optional when exactly one handler bean exists.
+	 */
+	private @Nullable String handler;
+
+	/**
+	 * Whether to set SO_REUSEADDR on the listening socket.
+	 */
+	private boolean reuseAddress = true;
+
+	/**
+	 * Whether to set SO_REUSEPORT on the listening socket.
+	 */
+	private boolean reusePort;
+
+	/**
+	 * Whether to set TCP_NODELAY (disable Nagle's algorithm) on accepted connections.
+	 */
+	private boolean tcpNoDelay = true;
+
+	private final Keepalive keepalive = new Keepalive();
+
+	/**
+	 * TCP_USER_TIMEOUT: how long sent data may stay unacknowledged before the connection is dropped; 0 keeps the kernel default.
+	 */
+	private Duration userTimeout = Duration.ZERO;
+
+	/**
+	 * Close a connection that has had no traffic for this long; 0 never does.
+	 */
+	private Duration idleTimeout = Duration.ZERO;
+
+	/**
+	 * Open connections per listener beyond which new ones are accepted and closed at once, counted as rejected.
+	 */
+	private int maxConnections = 10000;
+
+	/**
+	 * SO_RCVBUF of accepted connections; unset keeps the kernel default.
+	 */
+	private @Nullable DataSize receiveBufferSize;
+
+	/**
+	 * SO_SNDBUF of accepted connections; unset keeps the kernel default.
+	 */
+	private @Nullable DataSize sendBufferSize;
+
+	private final WriteBuffer writeBuffer = new WriteBuffer();
+
+	private final Shutdown shutdown = new Shutdown();
+
+	/**
+	 * Listeners by name; each value overrides the top-level rawtcp.* defaults for that listener.
+	 */
+	private Map<String, ListenerProperties> listeners = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Transport getTransport() {
+		return this.transport;
+	}
+
+	public void setTransport(Transport transport) {
+		this.transport = transport;
+	}
+
+	public EventLoop getEventLoop() {
+		return this.eventLoop;
+	}
+
+	public @Nullable Integer getPort() {
+		return this.port;
+	}
+
+	public void setPort(@Nullable Integer port) {
+		this.port = port;
+	}
+
+	public String getHost() {
+		return this.host;
+	}
+
+	public void setHost(String host) {
+		this.host = host;
+	}
+
+	public int getBacklog() {
+		return this.backlog;
+	}
+
+	public void setBacklog(int backlog) {
+		this.backlog = backlog;
+	}
+
+	public ListenerMode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(ListenerMode mode) {
+		this.mode = mode;
+	}
+
+	public @Nullable String getHandler() {
+		return this.handler;
+	}
+
+	public void setHandler(@Nullable String handler) {
+		this.handler = handler;
+	}
+
+	public boolean isReuseAddress() {
+		return this.reuseAddress;
+	}
+
+	public void setReuseAddress(boolean reuseAddress) {
+		this.reuseAddress = reuseAddress;
+	}
+
+	public boolean isReusePort() {
+		return this.reusePort;
+	}
+
+	public void setReusePort(boolean reusePort) {
+		this.reusePort = reusePort;
+	}
+
+	public boolean isTcpNoDelay() {
+		return this.tcpNoDelay;
+	}
+
+	public void setTcpNoDelay(boolean tcpNoDelay) {
+		this.tcpNoDelay = tcpNoDelay;
+	}
+
+	public Keepalive getKeepalive() {
+		return this.keepalive;
+	}
+
+	public Duration getUserTimeout() {
+		return this.userTimeout;
+	}
+
+	public void setUserTimeout(Duration userTimeout) {
+		this.userTimeout = userTimeout;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public int getMaxConnections() {
+		return this.maxConnections;
+	}
+
+	public void setMaxConnections(int maxConnections) {
+		this.maxConnections = maxConnections;
+	}
+
+	public @Nullable DataSize getReceiveBufferSize() {
+		return this.receiveBufferSize;
+	}
+
+	public void setReceiveBufferSize(@Nullable DataSize receiveBufferSize) {
+		this.receiveBufferSize = receiveBufferSize;
+	}
+
+	public @Nullable DataSize getSendBufferSize() {
+		return this.sendBufferSize;
+	}
+
+	public void setSendBufferSize(@Nullable DataSize sendBufferSize) {
+		this.sendBufferSize = sendBufferSize;
+	}
+
+	public WriteBuffer getWriteBuffer() {
+		return this.writeBuffer;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	public Map<String, ListenerProperties> getListeners() {
+		return this.listeners;
+	}
+
+	public void setListeners(Map<String, ListenerProperties> listeners) {
+		this.listeners = listeners;
+	}
+
+	/**
+	 * Event-loop group properties.
+	 */
+	public static class EventLoop {
+
+		/**
+		 * Number of event-loop threads; 0 uses the number of available processors.
+		 */
+		private int threads;
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+	}
+
+	/**
+	 * TCP keepalive defaults of every listener.
+	 */
+	public static class Keepalive {
+
+		/**
+		 * Whether to set SO_KEEPALIVE on accepted connections.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Shorthand setting keepalive idle and interval together, like Go's SetKeepAlivePeriod.
+		 */
+		private Duration period = Duration.ofSeconds(15);
+
+		/**
+		 * TCP_KEEPIDLE: idle time before the first probe, rounded up to whole seconds; defaults to the keepalive period.
+		 */
+		private @Nullable Duration idle;
+
+		/**
+		 * TCP_KEEPINTVL: time between probes, rounded up to whole seconds; defaults to the keepalive period.
+		 */
+		private @Nullable Duration interval;
+
+		/**
+		 * TCP_KEEPCNT: unanswered probes before the connection is dropped.
+		 */
+		private int count = 9;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getPeriod() {
+			return this.period;
+		}
+
+		public void setPeriod(Duration period) {
+			this.period = period;
+		}
+
+		public @Nullable Duration getIdle() {
+			return this.idle;
+		}
+
+		public void setIdle(@Nullable Duration idle) {
+			this.idle = idle;
+		}
+
+		public @Nullable Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(@Nullable Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getCount() {
+			return this.count;
+		}
+
+		public void setCount(int count) {
+			this.count = count;
+		}
+
+	}
+
+	/**
+	 * Write-queue defaults of every listener.
+	 */
+	public static class WriteBuffer {
+
+		/**
+		 * Queued bytes below which a connection becomes writable again.
+		 */
+		private DataSize lowWaterMark = DataSize.ofKilobytes(32);
+
+		/**
+		 * Queued bytes above which a connection reports itself not writable.
+		 */
+		private DataSize highWaterMark = DataSize.ofKilobytes(64);
+
+		/**
+		 * Queued bytes beyond which the connection is closed.
+		 */
+		private DataSize limit = DataSize.ofMegabytes(16);
+
+		public DataSize getLowWaterMark() {
+			return this.lowWaterMark;
+		}
+
+		public void setLowWaterMark(DataSize lowWaterMark) {
+			this.lowWaterMark = lowWaterMark;
+		}
+
+		public DataSize getHighWaterMark() {
+			return this.highWaterMark;
+		}
+
+		public void setHighWaterMark(DataSize highWaterMark) {
+			this.highWaterMark = highWaterMark;
+		}
+
+		public DataSize getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(DataSize limit) {
+			this.limit = limit;
+		}
+
+	}
+
+	/**
+	 * Graceful shutdown defaults.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * Time open connections are given to finish and flush on shutdown before the rest are closed.
+		 */
+		private Duration gracePeriod = Duration.ofSeconds(30);
+
+		public Duration getGracePeriod() {
+			return this.gracePeriod;
+		}
+
+		public void setGracePeriod(Duration gracePeriod) {
+			this.gracePeriod = gracePeriod;
+		}
+
+	}
+
+	/**
+	 * One listener; every value left unset is taken from the top-level {@code rawtcp.*} property.
+	 */
+	public static class ListenerProperties {
+
+		/**
+		 * Port to bind; 0 picks an ephemeral port; defaults to rawtcp.port.
+		 */
+		private @Nullable Integer port;
+
+		/**
+		 * Address to bind; defaults to rawtcp.host.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Backlog passed to listen(2); defaults to rawtcp.backlog.
+		 */
+		private @Nullable Integer backlog;
+
+		/**
+		 * How connections reach the handler; defaults to rawtcp.mode.
+		 */
+		private @Nullable ListenerMode mode;
+
+		/**
+		 * Name of the TcpHandler or TcpStreamHandler bean; defaults to rawtcp.handler.
+		 */
+		private @Nullable String handler;
+
+		/**
+		 * Whether to set SO_REUSEADDR; defaults to rawtcp.reuse-address.
+		 */
+		private @Nullable Boolean reuseAddress;
+
+		/**
+		 * Whether to set SO_REUSEPORT; defaults to rawtcp.reuse-port.
+		 */
+		private @Nullable Boolean reusePort;
+
+		/**
+		 * Whether to set TCP_NODELAY; defaults to rawtcp.tcp-no-delay.
+		 */
+		private @Nullable Boolean tcpNoDelay;
+
+		private final Keepalive keepalive = new Keepalive();
+
+		/**
+		 * TCP_USER_TIMEOUT; defaults to rawtcp.user-timeout.
+		 */
+		private @Nullable Duration userTimeout;
+
+		/**
+		 * Close a connection with no traffic for this long; defaults to rawtcp.idle-timeout.
+		 */
+		private @Nullable Duration idleTimeout;
+
+		/**
+		 * Open connections beyond which new ones are rejected; defaults to rawtcp.max-connections.
+		 */
+		private @Nullable Integer maxConnections;
+
+		/**
+		 * SO_RCVBUF of accepted connections; defaults to rawtcp.receive-buffer-size.
+		 */
+		private @Nullable DataSize receiveBufferSize;
+
+		/**
+		 * SO_SNDBUF of accepted connections; defaults to rawtcp.send-buffer-size.
+		 */
+		private @Nullable DataSize sendBufferSize;
+
+		private final WriteBuffer writeBuffer = new WriteBuffer();
+
+		private final Shutdown shutdown = new Shutdown();
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public @Nullable Integer getBacklog() {
+			return this.backlog;
+		}
+
+		public void setBacklog(@Nullable Integer backlog) {
+			this.backlog = backlog;
+		}
+
+		public @Nullable ListenerMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(@Nullable ListenerMode mode) {
+			this.mode = mode;
+		}
+
+		public @Nullable String getHandler() {
+			return this.handler;
+		}
+
+		public void setHandler(@Nullable String handler) {
+			this.handler = handler;
+		}
+
+		public @Nullable Boolean getReuseAddress() {
+			return this.reuseAddress;
+		}
+
+		public void setReuseAddress(@Nullable Boolean reuseAddress) {
+			this.reuseAddress = reuseAddress;
+		}
+
+		public @Nullable Boolean getReusePort() {
+			return this.reusePort;
+		}
+
+		public void setReusePort(@Nullable Boolean reusePort) {
+			this.reusePort = reusePort;
+		}
+
+		public @Nullable Boolean getTcpNoDelay() {
+			return this.tcpNoDelay;
+		}
+
+		public void setTcpNoDelay(@Nullable Boolean tcpNoDelay) {
+			this.tcpNoDelay = tcpNoDelay;
+		}
+
+		public Keepalive getKeepalive() {
+			return this.keepalive;
+		}
+
+		public @Nullable Duration getUserTimeout() {
+			return this.userTimeout;
+		}
+
+		public void setUserTimeout(@Nullable Duration userTimeout) {
+			this.userTimeout = userTimeout;
+		}
+
+		public @Nullable Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(@Nullable Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public @Nullable Integer getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(@Nullable Integer maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public @Nullable DataSize getReceiveBufferSize() {
+			return this.receiveBufferSize;
+		}
+
+		public void setReceiveBufferSize(@Nullable DataSize receiveBufferSize) {
+			this.receiveBufferSize = receiveBufferSize;
+		}
+
+		public @Nullable DataSize getSendBufferSize() {
+			return this.sendBufferSize;
+		}
+
+		public void setSendBufferSize(@Nullable DataSize sendBufferSize) {
+			this.sendBufferSize = sendBufferSize;
+		}
+
+		public WriteBuffer getWriteBuffer() {
+			return this.writeBuffer;
+		}
+
+		public Shutdown getShutdown() {
+			return this.shutdown;
+		}
+
+		/**
+		 * Per-listener keepalive; unset values come from {@code rawtcp.keepalive.*}.
+		 */
+		public static class Keepalive {
+
+			/**
+			 * Whether to set SO_KEEPALIVE; defaults to rawtcp.keepalive.enabled.
+			 */
+			private @Nullable Boolean enabled;
+
+			/**
+			 * Sets this listener's keepalive idle and interval together; defaults to rawtcp.keepalive.period.
+			 */
+			private @Nullable Duration period;
+
+			/**
+			 * TCP_KEEPIDLE; defaults to this listener's keepalive period, else rawtcp.keepalive.idle.
+			 */
+			private @Nullable Duration idle;
+
+			/**
+			 * TCP_KEEPINTVL; defaults to this listener's keepalive period, else rawtcp.keepalive.interval.
+			 */
+			private @Nullable Duration interval;
+
+			/**
+			 * TCP_KEEPCNT; defaults to rawtcp.keepalive.count.
+			 */
+			private @Nullable Integer count;
+
+			public @Nullable Boolean getEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(@Nullable Boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public @Nullable Duration getPeriod() {
+				return this.period;
+			}
+
+			public void setPeriod(@Nullable Duration period) {
+				this.period = period;
+			}
+
+			public @Nullable Duration getIdle() {
+				return this.idle;
+			}
+
+			public void setIdle(@Nullable Duration idle) {
+				this.idle = idle;
+			}
+
+			public @Nullable Duration getInterval() {
+				return this.interval;
+			}
+
+			public void setInterval(@Nullable Duration interval) {
+				this.interval = interval;
+			}
+
+			public @Nullable Integer getCount() {
+				return this.count;
+			}
+
+			public void setCount(@Nullable Integer count) {
+				this.count = count;
+			}
+
+		}
+
+		/**
+		 * Per-listener write queue; unset values come from {@code rawtcp.write-buffer.*}.
+		 */
+		public static class WriteBuffer {
+
+			/**
+			 * Queued bytes below which a connection is writable again; defaults to rawtcp.write-buffer.low-water-mark.
+			 */
+			private @Nullable DataSize lowWaterMark;
+
+			/**
+			 * Queued bytes above which a connection is not writable; defaults to rawtcp.write-buffer.high-water-mark.
+			 */
+			private @Nullable DataSize highWaterMark;
+
+			/**
+			 * Queued bytes beyond which the connection is closed; defaults to rawtcp.write-buffer.limit.
+			 */
+			private @Nullable DataSize limit;
+
+			public @Nullable DataSize getLowWaterMark() {
+				return this.lowWaterMark;
+			}
+
+			public void setLowWaterMark(@Nullable DataSize lowWaterMark) {
+				this.lowWaterMark = lowWaterMark;
+			}
+
+			public @Nullable DataSize getHighWaterMark() {
+				return this.highWaterMark;
+			}
+
+			public void setHighWaterMark(@Nullable DataSize highWaterMark) {
+				this.highWaterMark = highWaterMark;
+			}
+
+			public @Nullable DataSize getLimit() {
+				return this.limit;
+			}
+
+			public void setLimit(@Nullable DataSize limit) {
+				this.limit = limit;
+			}
+
+		}
+
+		/**
+		 * Per-listener graceful shutdown.
+		 */
+		public static class Shutdown {
+
+			/**
+			 * Time this listener's connections get to finish on shutdown; defaults to rawtcp.shutdown.grace-period.
+			 */
+			private @Nullable Duration gracePeriod;
+
+			public @Nullable Duration getGracePeriod() {
+				return this.gracePeriod;
+			}
+
+			public void setGracePeriod(@Nullable Duration gracePeriod) {
+				this.gracePeriod = gracePeriod;
+			}
+
+		}
+
+	}
+
+}

@@ -1,0 +1,278 @@
+package dev.rawtcp.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.BeansException;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+import org.springframework.util.Assert;
+
+import dev.rawtcp.EventLoopGroup;
+import dev.rawtcp.Listener;
+import dev.rawtcp.ListenerConfig;
+import dev.rawtcp.ListenerMode;
+import dev.rawtcp.TcpHandler;
+import dev.rawtcp.TcpStreamHandler;
+
+/**
+ * The listeners of an application, bound on {@link #start()} and drained on {@link #stop()}.
+ * Each bound port is published as the environment property {@code local.rawtcp.<name>.port}
+ * (in this context and its parents) before a {@link RawTcpListenerStartedEvent} is published.
+ * <p>
+ * It starts in phase {@value #PHASE}, before lifecycle beans of the default phase, and so
+ * stops after them, like Spring Boot's web server.
+ */
+public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
+
+	/**
+	 * The lifecycle phase: that of Spring Boot's web server graceful shutdown.
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
+
+	/**
+	 * Name of the property source holding the {@code local.rawtcp.<name>.port} properties.
+	 */
+	public static final String PORTS_PROPERTY_SOURCE_NAME = "rawtcp.ports";
+
+	private static final Log logger = LogFactory.getLog(RawTcpServer.class);
+
+	private final EventLoopGroup eventLoopGroup;
+
+	private final List<Registration> registrations;
+
+	private final Duration shutdownGracePeriod;
+
+	private final Object monitor = new Object();
+
+	private volatile Map<String, Listener> listeners = Collections.emptyMap();
+
+	private final Map<String, Throwable> failures = Collections.synchronizedMap(new LinkedHashMap<>());
+
+	private volatile boolean running;
+
+	private @Nullable ApplicationContext applicationContext;
+
+	/**
+	 * Create a server.
+	 * @param eventLoopGroup the group serving every listener; it is shut down on {@link #stop()}
+	 * @param registrations the listeners to bind, in order
+	 * @param shutdownGracePeriod the grace period of the group's shutdown, after every listener has drained
+	 */
+	public RawTcpServer(EventLoopGroup eventLoopGroup, List<Registration> registrations, Duration shutdownGracePeriod) {
+		Assert.notNull(eventLoopGroup, "'eventLoopGroup' must not be null");
+		Assert.notNull(registrations, "'registrations' must not be null");
+		Assert.notNull(shutdownGracePeriod, "'shutdownGracePeriod' must not be null");
+		this.eventLoopGroup = eventLoopGroup;
+		this.registrations = List.copyOf(registrations);
+		this.shutdownGracePeriod = shutdownGracePeriod;
+	}
+
+	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) throws BeansException {
+		this.applicationContext = applicationContext;
+	}
+
+	/**
+	 * The event-loop group serving the listeners.
+	 * @return the group
+	 */
+	public EventLoopGroup getEventLoopGroup() {
+		return this.eventLoopGroup;
+	}
+
+	/**
+	 * The bound listeners by name, in configuration order: empty before {@link #start()},
+	 * unchanged after {@link #stop()} (stopped listeners report state {@code STOPPED}).
+	 * @return the listeners
+	 */
+	public Map<String, Listener> getListeners() {
+		return this.listeners;
+	}
+
+	/**
+	 * A bound listener.
+	 * @param name the listener's name
+	 * @return the listener, or empty if none of that name is bound
+	 */
+	public Optional<Listener> getListener(String name) {
+		return Optional.ofNullable(this.listeners.get(name));
+	}
+
+	/**
+	 * Listeners that failed to bind, by name.
+	 * @return the failures
+	 */
+	public Map<String, Throwable> getFailures() {
+		synchronized (this.failures) {
+			return Map.copyOf(this.failures);
+		}
+	}
+
+	/**
+	 * The listeners this server binds on {@link #start()}.
+	 * @return the registrations, in order
+	 */
+	public List<Registration> getRegistrations() {
+		return this.registrations;
+	}
+
+	/**
+	 * Bind every listener; a listener that cannot bind stops the ones already bound and
+	 * fails the start.
+	 */
+	@Override
+	public void start() {
+		synchronized (this.monitor) {
+			if (this.running) {
+				return;
+			}
+			Map<String, Listener> bound = new LinkedHashMap<>();
+			for (Registration registration : this.registrations) {
+				String name = registration.config().name();
+				Listener listener;
+				try {
+					listener = registration.bind(this.eventLoopGroup);
+				}
+				catch (RuntimeException ex) {
+					this.failures.put(name, ex);
+					stopAll(bound.values(), true);
+					throw ex;
+				}
+				bound.put(name, listener);
+				this.listeners = Collections.unmodifiableMap(new LinkedHashMap<>(bound));
+				publishPort(name, listener.port());
+				if (this.applicationContext != null) {
+					this.applicationContext.publishEvent(new RawTcpListenerStartedEvent(this, listener));
+				}
+			}
+			this.running = true;
+		}
+	}
+
+	/**
+	 * Stop every listener in parallel, each given its own {@code shutdown.grace-period} to
+	 * let connections finish and flush, then shut the event-loop group down.
+	 */
+	@Override
+	public void stop() {
+		synchronized (this.monitor) {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			stopAll(this.listeners.values(), false);
+			this.eventLoopGroup.shutdownGracefully(this.shutdownGracePeriod);
+		}
+	}
+
+	private void stopAll(Iterable<Listener> listeners, boolean immediately) {
+		List<CompletableFuture<Void>> stops = new ArrayList<>();
+		for (Listener listener : listeners) {
+			Duration grace = immediately ? Duration.ZERO : listener.config().shutdownGracePeriod();
+			stops.add(CompletableFuture.runAsync(() -> listener.stop(grace),
+					(task) -> new Thread(task, "rawtcp-stop-" + listener.name()).start()));
+		}
+		for (int i = 0; i < stops.size(); i++) {
+			try {
+				stops.get(i).join();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("rawtcp listener did not stop cleanly", ex);
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	private void publishPort(String name, int port) {
+		ApplicationContext context = this.applicationContext;
+		while (context != null) {
+			if (context.getEnvironment() instanceof ConfigurableEnvironment environment) {
+				setPortProperty(environment.getPropertySources(), "local.rawtcp." + name + ".port", port);
+			}
+			context = context.getParent();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static void setPortProperty(MutablePropertySources sources, String propertyName, int port) {
+		PropertySource<?> source = sources.get(PORTS_PROPERTY_SOURCE_NAME);
+		if (source == null) {
+			source = new MapPropertySource(PORTS_PROPERTY_SOURCE_NAME, new HashMap<>());
+			sources.addFirst(source);
+		}
+		((Map<String, Object>) source.getSource()).put(propertyName, port);
+	}
+
+	/**
+	 * A listener to bind: its configuration and its handler.
+	 *
+	 * @param config the listener's configuration
+	 * @param handler a {@link TcpHandler} or a {@link TcpStreamHandler} fitting {@code config.mode()}
+	 */
+	public record Registration(ListenerConfig config, Object handler) {
+
+		/**
+		 * Check that the handler fits the mode.
+		 */
+		public Registration {
+			Assert.notNull(config, "'config' must not be null");
+			Assert.isTrue(fits(config.mode(), handler), () -> "Handler of listener '" + config.name() + "' ("
+					+ handler.getClass().getName() + ") does not fit mode '" + config.mode().value() + "'");
+		}
+
+		/**
+		 * Whether a handler can serve a listener of a mode.
+		 * @param mode the mode
+		 * @param handler the handler
+		 * @return whether it fits
+		 */
+		public static boolean fits(ListenerMode mode, Object handler) {
+			return switch (mode) {
+				case EVENT_LOOP -> handler instanceof TcpHandler;
+				case THREAD_PER_CONNECTION -> handler instanceof TcpStreamHandler;
+				case AUTO -> handler instanceof TcpHandler || handler instanceof TcpStreamHandler;
+			};
+		}
+
+		/**
+		 * Bind the listener; with mode {@code auto} a handler of both types runs on the event loop.
+		 * @param group the group to bind on
+		 * @return the bound listener
+		 */
+		Listener bind(EventLoopGroup group) {
+			if (this.handler instanceof TcpHandler eventLoopHandler
+					&& this.config.mode() != ListenerMode.THREAD_PER_CONNECTION) {
+				return group.bind(this.config, eventLoopHandler);
+			}
+			return group.bind(this.config, (TcpStreamHandler) this.handler);
+		}
+
+	}
+
+}

@@ -1,0 +1,223 @@
+package dev.rawtcp.autoconfigure.endpoint;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+
+import dev.rawtcp.CloseReason;
+import dev.rawtcp.ConnectionInfo;
+import dev.rawtcp.Listener;
+import dev.rawtcp.ListenerStats;
+import dev.rawtcp.SocketOptionsView;
+import dev.rawtcp.TcpInfo;
+import dev.rawtcp.autoconfigure.RawTcpServer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.util.Assert;
+
+/**
+ * {@link Endpoint @Endpoint} exposing rawtcp listeners with what the kernel says about
+ * them (effective backlog, accept queue, socket options) and their open connections, and
+ * pausing or resuming a listener. Holds no payload bytes.
+ */
+@Endpoint(id = "rawtcp")
+public class RawTcpEndpoint {
+
+	/** The most connections listed for one listener. */
+	public static final int CONNECTION_LIMIT = 100;
+
+	private final RawTcpServer server;
+
+	/**
+	 * Create an endpoint.
+	 * @param server the server whose listeners are shown
+	 */
+	public RawTcpEndpoint(RawTcpServer server) {
+		Assert.notNull(server, "'server' must not be null");
+		this.server = server;
+	}
+
+	/**
+	 * Every listener, without its connections.
+	 * @return the listeners by name
+	 */
+	@ReadOperation
+	public ListenersDescriptor listeners() {
+		Map<String, ListenerDescriptor> listeners = new LinkedHashMap<>();
+		this.server.getListeners().forEach((name, listener) -> listeners.put(name, describe(listener, false)));
+		return new ListenersDescriptor(listeners);
+	}
+
+	/**
+	 * One listener with its open connections (at most {@link #CONNECTION_LIMIT}).
+	 * @param listener the listener's name
+	 * @return the listener, or {@code null} (404) if there is none of that name
+	 */
+	@ReadOperation
+	public @Nullable ListenerDescriptor listener(@Selector String listener) {
+		return this.server.getListener(listener).map((found) -> describe(found, true)).orElse(null);
+	}
+
+	/**
+	 * Pause (stop accepting; the socket stays bound, connections wait in the kernel accept
+	 * queue) or resume a listener.
+	 * @param listener the listener's name
+	 * @param action {@code pause} or {@code resume}
+	 * @return the listener after the action
+	 * @throws InvalidEndpointRequestException if there is no such listener or the action is
+	 * unknown
+	 */
+	@WriteOperation
+	public ListenerDescriptor control(@Selector String listener, String action) {
+		Listener target = this.server.getListener(listener)
+			.orElseThrow(() -> invalid(noSuchListener(listener)));
+		switch (action.trim().toLowerCase(Locale.ROOT)) {
+			case "pause" -> target.pause();
+			case "resume" -> target.resume();
+			default -> throw invalid("Unknown action '" + action + "' for rawtcp listener '" + listener
+					+ "': expected 'pause' or 'resume'");
+		}
+		return describe(target, false);
+	}
+
+	boolean hasListener(String name) {
+		return this.server.getListener(name).isPresent();
+	}
+
+	String noSuchListener(String name) {
+		return "No rawtcp listener named '" + name + "' (listeners: " + this.server.getListeners().keySet() + ")";
+	}
+
+	private static InvalidEndpointRequestException invalid(String message) {
+		return new InvalidEndpointRequestException(message, message);
+	}
+
+	private static ListenerDescriptor describe(Listener listener, boolean withConnections) {
+		Integer connectionCount = null;
+		List<ConnectionDescriptor> connections = null;
+		if (withConnections) {
+			connectionCount = listener.activeConnections();
+			Instant now = Instant.now();
+			connections = listener.connections(CONNECTION_LIMIT)
+				.stream()
+				.map((info) -> ConnectionDescriptor.of(info, now))
+				.toList();
+		}
+		return new ListenerDescriptor(listener.name(), format(listener.localAddress()),
+				listener.transport().tagValue(), listener.mode().value(), listener.state().value(),
+				listener.configuredBacklog(), valueOf(listener.effectiveBacklog()),
+				valueOf(listener.acceptQueueSize()), listener.activeConnections(), listener.socketOptions(),
+				StatsDescriptor.of(listener.stats()), connectionCount, connections);
+	}
+
+	private static @Nullable Integer valueOf(OptionalInt value) {
+		return value.isPresent() ? value.getAsInt() : null;
+	}
+
+	static String format(InetSocketAddress address) {
+		String host = (address.getAddress() != null) ? address.getAddress().getHostAddress()
+				: address.getHostString();
+		return (host.indexOf(':') >= 0) ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
+	}
+
+	/**
+	 * Every listener, by name.
+	 *
+	 * @param listeners the listeners in configuration order
+	 */
+	public record ListenersDescriptor(Map<String, ListenerDescriptor> listeners) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * One listener. Values the transport cannot read are {@code null} and left out of the JSON.
+	 *
+	 * @param name the listener's name
+	 * @param address the bound address, {@code host:port}
+	 * @param transport {@code epoll} or {@code nio}
+	 * @param mode {@code event-loop} or {@code thread-per-connection}
+	 * @param state {@code running}, {@code paused}, {@code draining} or {@code stopped}
+	 * @param configuredBacklog the backlog passed to {@code listen(2)}
+	 * @param effectiveBacklog the backlog the kernel applied ({@code tcpi_sacked}), {@code null} on nio
+	 * @param acceptQueueSize connections in the kernel accept queue now ({@code tcpi_unacked}), {@code null} on nio
+	 * @param activeConnections open connections
+	 * @param socketOptions options of the listening socket read back with {@code getsockopt}
+	 * (accepted sockets inherit them)
+	 * @param stats the listener's counters
+	 * @param connectionCount open connections (single-listener view only)
+	 * @param connections at most {@link #CONNECTION_LIMIT} open connections (single-listener view only)
+	 */
+	public record ListenerDescriptor(String name, String address, String transport, String mode, String state,
+			int configuredBacklog, @Nullable Integer effectiveBacklog, @Nullable Integer acceptQueueSize,
+			int activeConnections, SocketOptionsView socketOptions, StatsDescriptor stats,
+			@Nullable Integer connectionCount,
+			@Nullable List<ConnectionDescriptor> connections) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * A listener's counters since it started.
+	 *
+	 * @param accepted connections accepted
+	 * @param rejected connections refused over {@code max-connections}
+	 * @param closed closed connections by reason
+	 * @param bytesReceived bytes read
+	 * @param bytesSent bytes the kernel took
+	 * @param handlerErrors exceptions thrown by the handler
+	 * @param frameErrors frames rejected by a codec
+	 * @param acceptErrors failed {@code accept} calls by errno name
+	 */
+	public record StatsDescriptor(long accepted, long rejected, Map<String, Long> closed, long bytesReceived,
+			long bytesSent, long handlerErrors, long frameErrors, Map<String, Long> acceptErrors) {
+
+		static StatsDescriptor of(ListenerStats stats) {
+			Map<String, Long> closed = new LinkedHashMap<>();
+			for (CloseReason reason : CloseReason.values()) {
+				closed.put(reason.tagValue(), stats.closed(reason));
+			}
+			return new StatsDescriptor(stats.accepted(), stats.rejected(), closed, stats.bytesReceived(),
+					stats.bytesSent(), stats.handlerErrors(), stats.frameErrors(), stats.acceptErrors());
+		}
+
+	}
+
+	/**
+	 * One open connection. The {@code TCP_INFO} values are {@code null} (left out) on nio.
+	 *
+	 * @param id the connection id
+	 * @param remoteAddress the peer, {@code host:port}
+	 * @param localAddress this side, {@code host:port}
+	 * @param openedAt when it was accepted (ISO-8601)
+	 * @param ageMillis how long it has been open
+	 * @param bytesReceived bytes read from it
+	 * @param bytesSent bytes the kernel took for it
+	 * @param rttMicros smoothed round-trip time ({@code tcpi_rtt})
+	 * @param rttVarianceMicros round-trip time variance ({@code tcpi_rttvar})
+	 * @param retransmits retransmissions over the connection's life ({@code tcpi_total_retrans})
+	 */
+	public record ConnectionDescriptor(long id, String remoteAddress, String localAddress, String openedAt,
+			long ageMillis, long bytesReceived, long bytesSent, @Nullable Long rttMicros,
+			@Nullable Long rttVarianceMicros, @Nullable Long retransmits) {
+
+		static ConnectionDescriptor of(ConnectionInfo info, Instant now) {
+			TcpInfo tcp = info.tcpInfo();
+			return new ConnectionDescriptor(info.id(), format(info.remoteAddress()), format(info.localAddress()),
+					info.openedAt().toString(), Math.max(0, Duration.between(info.openedAt(), now).toMillis()),
+					info.bytesReceived(), info.bytesSent(), (tcp != null) ? tcp.rttMicros() : null,
+					(tcp != null) ? tcp.rttVarianceMicros() : null, (tcp != null) ? tcp.totalRetransmits() : null);
+		}
+
+	}
+
+}

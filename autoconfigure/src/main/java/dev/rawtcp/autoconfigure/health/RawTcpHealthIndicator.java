@@ -1,0 +1,86 @@
+package dev.rawtcp.autoconfigure.health;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.rawtcp.EventLoopGroup;
+import dev.rawtcp.Listener;
+import dev.rawtcp.ListenerState;
+import dev.rawtcp.autoconfigure.RawTcpServer;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.util.Assert;
+
+/**
+ * {@link org.springframework.boot.health.contributor.HealthIndicator} for a rawtcp server:
+ * UP when every listener is bound (running or paused) and every event loop is alive; DOWN
+ * naming the listener that failed or stopped, or the dead event loop; OUT_OF_SERVICE while
+ * the server is not started.
+ */
+public final class RawTcpHealthIndicator extends AbstractHealthIndicator {
+
+	private final RawTcpServer server;
+
+	/**
+	 * Create an indicator.
+	 * @param server the server to check
+	 */
+	public RawTcpHealthIndicator(RawTcpServer server) {
+		super("rawtcp health check failed");
+		Assert.notNull(server, "'server' must not be null");
+		this.server = server;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		EventLoopGroup group = this.server.getEventLoopGroup();
+		List<String> problems = new ArrayList<>();
+		Map<String, Object> listeners = new LinkedHashMap<>();
+		this.server.getListeners().forEach((name, listener) -> {
+			listeners.put(name, describe(listener));
+			if (!isBound(listener.state())) {
+				problems.add("listener '" + name + "' is " + listener.state().value());
+			}
+		});
+		Map<String, String> failures = new LinkedHashMap<>();
+		this.server.getFailures().forEach((name, failure) -> {
+			failures.put(name, String.valueOf(failure.getMessage()));
+			problems.add("listener '" + name + "' failed: " + failure.getMessage());
+		});
+		boolean alive = group.isAlive();
+		if (!alive) {
+			problems.add("an event loop of the " + group.transport().tagValue() + " group died");
+		}
+		builder.withDetail("transport", group.transport().tagValue())
+			.withDetail("eventLoops", Map.of("threads", group.threads(), "alive", alive))
+			.withDetail("listeners", listeners);
+		if (!failures.isEmpty()) {
+			builder.withDetail("failures", failures);
+		}
+		if (!problems.isEmpty()) {
+			builder.down().withDetail("reason", String.join("; ", problems));
+		}
+		else if (!this.server.isRunning()) {
+			builder.outOfService().withDetail("reason", "rawtcp server is not running");
+		}
+		else {
+			builder.up();
+		}
+	}
+
+	private static boolean isBound(ListenerState state) {
+		return state == ListenerState.RUNNING || state == ListenerState.PAUSED;
+	}
+
+	private static Map<String, Object> describe(Listener listener) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("state", listener.state().value());
+		details.put("address", listener.localAddress().getAddress().getHostAddress() + ":" + listener.port());
+		details.put("activeConnections", listener.activeConnections());
+		return details;
+	}
+
+}

@@ -1,0 +1,131 @@
+package dev.rawtcp.autoconfigure.metrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToDoubleFunction;
+
+import dev.rawtcp.CloseReason;
+import dev.rawtcp.Listener;
+import dev.rawtcp.ListenerStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Binds the meters of one listener (tags {@code listener} and {@code transport}). Counters
+ * read the listener's {@link ListenerStats} when scraped, so the transport's hot path only
+ * touches its {@code LongAdder}s; the accept-queue gauges read {@code TCP_INFO} of the
+ * listening socket when scraped and are only registered where the transport can read it.
+ */
+public final class RawTcpListenerMetrics implements MeterBinder {
+
+	/** The {@code errno} tag value summing every errno outside {@link ListenerStats#KNOWN_ACCEPT_ERRNOS}. */
+	public static final String OTHER_ERRNO = "OTHER";
+
+	private final Listener listener;
+
+	private final Tags tags;
+
+	private final List<Meter> meters = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Create a binder for a listener.
+	 * @param listener the listener
+	 * @param extraTags tags added to every meter
+	 */
+	public RawTcpListenerMetrics(Listener listener, Iterable<Tag> extraTags) {
+		this.listener = listener;
+		this.tags = Tags.of(extraTags)
+			.and(RawTcpMeters.ListenerTags.LISTENER.asString(), listener.name())
+			.and(RawTcpMeters.ListenerTags.TRANSPORT.asString(), listener.transport().tagValue());
+	}
+
+	/**
+	 * The listener whose meters this binds.
+	 * @return the listener
+	 */
+	public Listener getListener() {
+		return this.listener;
+	}
+
+	/**
+	 * The meters registered so far, in every registry bound.
+	 * @return the meters
+	 */
+	public List<Meter> getMeters() {
+		return List.copyOf(this.meters);
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		ListenerStats stats = this.listener.stats();
+		gauge(registry, RawTcpMeters.CONNECTIONS_ACTIVE, stats, Tags.empty(), ListenerStats::active);
+		counter(registry, RawTcpMeters.CONNECTIONS_ACCEPTED, Tags.empty(), ListenerStats::accepted);
+		for (CloseReason reason : CloseReason.values()) {
+			counter(registry, RawTcpMeters.CONNECTIONS_CLOSED,
+					Tags.of(RawTcpMeters.ClosedTags.REASON.asString(), reason.tagValue()),
+					(s) -> s.closed(reason));
+		}
+		counter(registry, RawTcpMeters.CONNECTIONS_REJECTED, Tags.empty(), ListenerStats::rejected);
+		counter(registry, RawTcpMeters.BYTES_RECEIVED, Tags.empty(), ListenerStats::bytesReceived);
+		counter(registry, RawTcpMeters.BYTES_SENT, Tags.empty(), ListenerStats::bytesSent);
+		counter(registry, RawTcpMeters.HANDLER_ERRORS, Tags.empty(), ListenerStats::handlerErrors);
+		for (String errno : ListenerStats.KNOWN_ACCEPT_ERRNOS) {
+			counter(registry, RawTcpMeters.ACCEPT_ERRORS, errnoTag(errno), (s) -> s.acceptErrors(errno));
+		}
+		counter(registry, RawTcpMeters.ACCEPT_ERRORS, errnoTag(OTHER_ERRNO), RawTcpListenerMetrics::otherAcceptErrors);
+		if (this.listener.effectiveBacklog().isPresent()) {
+			gauge(registry, RawTcpMeters.ACCEPT_QUEUE_SIZE, this.listener, Tags.empty(),
+					(l) -> valueOf(l.acceptQueueSize()));
+			gauge(registry, RawTcpMeters.ACCEPT_QUEUE_LIMIT, this.listener, Tags.empty(),
+					(l) -> valueOf(l.effectiveBacklog()));
+		}
+	}
+
+	private static Tags errnoTag(String errno) {
+		return Tags.of(RawTcpMeters.AcceptErrorTags.ERRNO.asString(), errno);
+	}
+
+	private static long otherAcceptErrors(ListenerStats stats) {
+		long other = 0;
+		for (Map.Entry<String, Long> entry : stats.acceptErrors().entrySet()) {
+			if (!ListenerStats.KNOWN_ACCEPT_ERRNOS.contains(entry.getKey())) {
+				other += entry.getValue();
+			}
+		}
+		return other;
+	}
+
+	private static double valueOf(OptionalInt value) {
+		// Empty once the listener is stopped: NaN (absent), never a made-up zero.
+		return value.isPresent() ? value.getAsInt() : Double.NaN;
+	}
+
+	private <T> void gauge(MeterRegistry registry, RawTcpMeters meter, T target, Tags extra,
+			ToDoubleFunction<T> function) {
+		this.meters.add(Gauge.builder(meter.getName(), target, function)
+			.description(meter.getDescription())
+			.tags(this.tags.and(extra))
+			.strongReference(true)
+			.register(registry));
+	}
+
+	private void counter(MeterRegistry registry, RawTcpMeters meter, Tags extra,
+			ToDoubleFunction<ListenerStats> function) {
+		FunctionCounter.Builder<ListenerStats> builder = FunctionCounter
+			.builder(meter.getName(), this.listener.stats(), function)
+			.description(meter.getDescription())
+			.tags(this.tags.and(extra));
+		if (meter.getBaseUnit() != null) {
+			builder.baseUnit(meter.getBaseUnit());
+		}
+		this.meters.add(builder.register(registry));
+	}
+
+}

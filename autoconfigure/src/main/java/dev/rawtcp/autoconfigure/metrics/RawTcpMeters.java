@@ -1,0 +1,180 @@
+package dev.rawtcp.autoconfigure.metrics;
+
+import io.micrometer.common.docs.KeyName;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.docs.MeterDocumentation;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The meters rawtcp registers: names, types, units and tag keys (public API).
+ */
+public enum RawTcpMeters implements MeterDocumentation {
+
+	/** Open connections of a listener. */
+	CONNECTIONS_ACTIVE("rawtcp.connections.active", Meter.Type.GAUGE, null, "Open connections",
+			ListenerTags.values()),
+
+	/** Connections accepted and handed to the handler. */
+	CONNECTIONS_ACCEPTED("rawtcp.connections.accepted", Meter.Type.COUNTER, null, "Accepted connections",
+			ListenerTags.values()),
+
+	/** Connections closed, by reason. */
+	CONNECTIONS_CLOSED("rawtcp.connections.closed", Meter.Type.COUNTER, null, "Closed connections, by reason",
+			ListenerTags.LISTENER, ListenerTags.TRANSPORT, ClosedTags.REASON),
+
+	/** Connections accepted and closed at once because of max-connections. */
+	CONNECTIONS_REJECTED("rawtcp.connections.rejected", Meter.Type.COUNTER, null,
+			"Connections closed at once because the listener was at max-connections", ListenerTags.values()),
+
+	/** Bytes read from sockets. */
+	BYTES_RECEIVED("rawtcp.bytes.received", Meter.Type.COUNTER, BaseUnits.BYTES, "Bytes read from connections",
+			ListenerTags.values()),
+
+	/** Bytes the kernel took for sending. */
+	BYTES_SENT("rawtcp.bytes.sent", Meter.Type.COUNTER, BaseUnits.BYTES, "Bytes the kernel took for sending",
+			ListenerTags.values()),
+
+	/** Connections waiting in the kernel accept queue now ({@code tcpi_unacked} of the listening socket). */
+	ACCEPT_QUEUE_SIZE("rawtcp.accept.queue.size", Meter.Type.GAUGE, null,
+			"Connections waiting in the kernel accept queue (TCP_INFO tcpi_unacked of the listening socket)",
+			ListenerTags.values()),
+
+	/** The backlog the kernel applied ({@code tcpi_sacked} of the listening socket). */
+	ACCEPT_QUEUE_LIMIT("rawtcp.accept.queue.limit", Meter.Type.GAUGE, null,
+			"Effective backlog applied by the kernel (TCP_INFO tcpi_sacked of the listening socket)",
+			ListenerTags.values()),
+
+	/** Failed accept calls, by errno name. */
+	ACCEPT_ERRORS("rawtcp.accept.errors", Meter.Type.COUNTER, null, "Failed accept calls, by errno",
+			ListenerTags.LISTENER, ListenerTags.TRANSPORT, AcceptErrorTags.ERRNO),
+
+	/** Exceptions thrown by handlers. */
+	HANDLER_ERRORS("rawtcp.handler.errors", Meter.Type.COUNTER, null, "Exceptions thrown by handlers",
+			ListenerTags.values()),
+
+	/** Host-wide {@code TcpExtListenOverflows} of {@code /proc/net/netstat}. */
+	LISTEN_OVERFLOWS("rawtcp.listen.overflows", Meter.Type.COUNTER, null,
+			"Times a listen queue of this host overflowed (TcpExtListenOverflows in /proc/net/netstat)",
+			HostTags.SCOPE),
+
+	/** Host-wide {@code TcpExtListenDrops} of {@code /proc/net/netstat}. */
+	LISTEN_DROPS("rawtcp.listen.drops", Meter.Type.COUNTER, null,
+			"SYNs or connections this host dropped at listen sockets (TcpExtListenDrops in /proc/net/netstat)",
+			HostTags.SCOPE);
+
+	private final String name;
+
+	private final Meter.Type type;
+
+	private final @Nullable String baseUnit;
+
+	private final String description;
+
+	private final KeyName[] keyNames;
+
+	RawTcpMeters(String name, Meter.Type type, @Nullable String baseUnit, String description, KeyName... keyNames) {
+		this.name = name;
+		this.type = type;
+		this.baseUnit = baseUnit;
+		this.description = description;
+		this.keyNames = keyNames;
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public Meter.Type getType() {
+		return this.type;
+	}
+
+	@Override
+	public @Nullable String getBaseUnit() {
+		return this.baseUnit;
+	}
+
+	@Override
+	public KeyName[] getKeyNames() {
+		return this.keyNames;
+	}
+
+	/**
+	 * The meter's description.
+	 * @return the description
+	 */
+	public String getDescription() {
+		return this.description;
+	}
+
+	/**
+	 * Tags on every per-listener meter.
+	 */
+	public enum ListenerTags implements KeyName {
+
+		/** The listener's name. */
+		LISTENER {
+			@Override
+			public String asString() {
+				return "listener";
+			}
+		},
+
+		/** The transport: {@code epoll} or {@code nio}. */
+		TRANSPORT {
+			@Override
+			public String asString() {
+				return "transport";
+			}
+		}
+
+	}
+
+	/**
+	 * Tags of {@link #CONNECTIONS_CLOSED}.
+	 */
+	public enum ClosedTags implements KeyName {
+
+		/** {@code normal}, {@code reset}, {@code idle}, {@code error} or {@code shutdown}. */
+		REASON {
+			@Override
+			public String asString() {
+				return "reason";
+			}
+		}
+
+	}
+
+	/**
+	 * Tags of {@link #ACCEPT_ERRORS}.
+	 */
+	public enum AcceptErrorTags implements KeyName {
+
+		/** The errno name ({@code EMFILE}, ...), {@code OTHER} for the rest. */
+		ERRNO {
+			@Override
+			public String asString() {
+				return "errno";
+			}
+		}
+
+	}
+
+	/**
+	 * Tags of the host-wide meters.
+	 */
+	public enum HostTags implements KeyName {
+
+		/** Always {@code host}: the value is the whole host's (network namespace's), not a listener's. */
+		SCOPE {
+			@Override
+			public String asString() {
+				return "scope";
+			}
+		}
+
+	}
+
+}
