@@ -211,10 +211,10 @@ final class ListenerRegistrations {
 			String name = beanName;
 			if (name == null) {
 				if (handlerBeans.isEmpty()) {
-					throw new NoSuchHandlerBeanException(this.name, keyOf("handler"), null, handlerBeans);
+					throw new NoSuchHandlerBeanException(this.name, this.prefix + "handler", null, handlerBeans);
 				}
 				if (handlerBeans.size() > 1) {
-					throw new NoUniqueHandlerBeanException(this.name, keyOf("handler"), handlerBeans);
+					throw new NoUniqueHandlerBeanException(this.name, this.prefix + "handler", handlerBeans);
 				}
 				name = handlerBeans.get(0);
 			}

@@ -17,7 +17,9 @@ class NoUniqueHandlerBeanFailureAnalyzer extends AbstractFailureAnalyzer<NoUniqu
 				"rawtcp listener '" + cause.getListenerName() + "' names no handler, and "
 						+ cause.getHandlerBeanNames().size() + " handler beans exist: "
 						+ String.join(", ", cause.getHandlerBeanNames()) + ".",
-				"Set '" + cause.getPropertyName() + "' (or rawtcp.handler for every listener) to one of: "
+				"Set '" + cause.getPropertyName() + "'"
+						+ ("rawtcp.handler".equals(cause.getPropertyName()) ? "" : " (or rawtcp.handler for every listener)")
+						+ " to one of: "
 						+ String.join(", ", cause.getHandlerBeanNames()) + ".",
 				cause);
 	}

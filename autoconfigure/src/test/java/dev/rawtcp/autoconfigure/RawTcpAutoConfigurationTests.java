@@ -1,0 +1,586 @@
+package dev.rawtcp.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+import dev.rawtcp.EventLoopGroup;
+import dev.rawtcp.Listener;
+import dev.rawtcp.ListenerConfig;
+import dev.rawtcp.ListenerMode;
+import dev.rawtcp.ListenerState;
+import dev.rawtcp.Transport;
+import dev.rawtcp.autoconfigure.TestHandlers.EchoHandlerConfiguration;
+import dev.rawtcp.autoconfigure.TestHandlers.NotAHandlerConfiguration;
+import dev.rawtcp.autoconfigure.TestHandlers.StreamHandlerConfiguration;
+import dev.rawtcp.epoll.Epoll;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Tests for {@link RawTcpAutoConfiguration}: conditions, property mapping and validation.
+ * Listeners bind real sockets on 127.0.0.1, port 0.
+ */
+@Timeout(60)
+class RawTcpAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RawTcpAutoConfiguration.class))
+		.withPropertyValues("rawtcp.event-loop.threads=1", "rawtcp.host=127.0.0.1");
+
+	private final ApplicationContextRunner echo = this.runner.withUserConfiguration(EchoHandlerConfiguration.class);
+
+	private static ListenerConfig.Builder expected(String name) {
+		return ListenerConfig.builder(name).host("127.0.0.1").port(0);
+	}
+
+	private static Listener listener(AssertableApplicationContext context, String name) {
+		return context.getBean(RawTcpServer.class).getListener(name).orElseThrow();
+	}
+
+	@Test
+	void shouldBindNothingWithoutPortOrListeners() {
+		this.echo.run((context) -> {
+			assertThat(context).hasSingleBean(RawTcpServer.class).hasSingleBean(EventLoopGroup.class);
+			RawTcpServer server = context.getBean(RawTcpServer.class);
+			assertThat(server.isRunning()).isTrue();
+			assertThat(server.getListeners()).isEmpty();
+			assertThat(server.getRegistrations()).isEmpty();
+		});
+	}
+
+	@Test
+	void shouldStartNothingWhenNoHandlerAndNoListener() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed()
+			.getBean(RawTcpServer.class)
+			.satisfies((server) -> assertThat(server.getListeners()).isEmpty()));
+	}
+
+	@Test
+	void shouldBindListenerNamedDefaultFromPortWithDocumentedDefaults() {
+		this.echo.withPropertyValues("rawtcp.port=0").run((context) -> {
+			Listener listener = listener(context, "default");
+			assertThat(listener.config()).isEqualTo(expected("default").build());
+			assertThat(listener.state()).isEqualTo(ListenerState.RUNNING);
+			assertThat(listener.mode()).isEqualTo(ListenerMode.EVENT_LOOP);
+			assertThat(listener.port()).isPositive();
+			assertThat(context.getEnvironment().getProperty("local.rawtcp.default.port", Integer.class))
+				.isEqualTo(listener.port());
+		});
+	}
+
+	@Test
+	void shouldMapEveryTopLevelProperty() {
+		this.echo.withPropertyValues("rawtcp.port=0", "rawtcp.backlog=77", "rawtcp.mode=event-loop",
+				"rawtcp.handler=echoHandler", "rawtcp.reuse-address=false", "rawtcp.reuse-port=true",
+				"rawtcp.tcp-no-delay=false", "rawtcp.keepalive.enabled=false", "rawtcp.keepalive.idle=21s",
+				"rawtcp.keepalive.interval=1500ms", "rawtcp.keepalive.count=4", "rawtcp.user-timeout=7s",
+				"rawtcp.idle-timeout=2m", "rawtcp.max-connections=12", "rawtcp.receive-buffer-size=128KB",
+				"rawtcp.send-buffer-size=256KB", "rawtcp.write-buffer.low-water-mark=1KB",
+				"rawtcp.write-buffer.high-water-mark=2KB", "rawtcp.write-buffer.limit=3MB",
+				"rawtcp.shutdown.grace-period=3s")
+			.run((context) -> assertThat(listener(context, "default").config()).isEqualTo(expected("default")
+				.backlog(77)
+				.mode(ListenerMode.EVENT_LOOP)
+				.reuseAddress(false)
+				.reusePort(true)
+				.tcpNoDelay(false)
+				.keepAlive(false)
+				.keepAliveIdle(Duration.ofSeconds(21))
+				.keepAliveInterval(Duration.ofMillis(1500))
+				.keepAliveCount(4)
+				.userTimeout(Duration.ofSeconds(7))
+				.idleTimeout(Duration.ofMinutes(2))
+				.maxConnections(12)
+				.receiveBufferSize(128 * 1024)
+				.sendBufferSize(256 * 1024)
+				.writeBufferLowWaterMark(1024)
+				.writeBufferHighWaterMark(2048)
+				.writeBufferLimit(3L * 1024 * 1024)
+				.shutdownGracePeriod(Duration.ofSeconds(3))
+				.build()));
+	}
+
+	@Test
+	void shouldOverrideEveryValuePerListener() {
+		String p = "rawtcp.listeners.echo.";
+		this.echo.withPropertyValues("rawtcp.port=1", "rawtcp.backlog=50", "rawtcp.mode=thread-per-connection",
+				"rawtcp.handler=nothing", "rawtcp.reuse-port=false", "rawtcp.keepalive.count=3",
+				"rawtcp.max-connections=5", "rawtcp.receive-buffer-size=64KB", "rawtcp.write-buffer.limit=1MB",
+				"rawtcp.shutdown.grace-period=1s", p + "port=0", p + "host=127.0.0.1", p + "backlog=77",
+				p + "mode=event-loop", p + "handler=echoHandler", p + "reuse-address=false", p + "reuse-port=true",
+				p + "tcp-no-delay=false", p + "keepalive.enabled=false", p + "keepalive.idle=21s",
+				p + "keepalive.interval=22s", p + "keepalive.count=4", p + "user-timeout=7s", p + "idle-timeout=2m",
+				p + "max-connections=12", p + "receive-buffer-size=128KB", p + "send-buffer-size=256KB",
+				p + "write-buffer.low-water-mark=1KB", p + "write-buffer.high-water-mark=2KB",
+				p + "write-buffer.limit=3MB", p + "shutdown.grace-period=3s")
+			.run((context) -> assertThat(listener(context, "echo").config()).isEqualTo(expected("echo").backlog(77)
+				.mode(ListenerMode.EVENT_LOOP)
+				.reuseAddress(false)
+				.reusePort(true)
+				.tcpNoDelay(false)
+				.keepAlive(false)
+				.keepAliveIdle(Duration.ofSeconds(21))
+				.keepAliveInterval(Duration.ofSeconds(22))
+				.keepAliveCount(4)
+				.userTimeout(Duration.ofSeconds(7))
+				.idleTimeout(Duration.ofMinutes(2))
+				.maxConnections(12)
+				.receiveBufferSize(128 * 1024)
+				.sendBufferSize(256 * 1024)
+				.writeBufferLowWaterMark(1024)
+				.writeBufferHighWaterMark(2048)
+				.writeBufferLimit(3L * 1024 * 1024)
+				.shutdownGracePeriod(Duration.ofSeconds(3))
+				.build()));
+	}
+
+	@Test
+	void shouldTakeUnsetListenerValuesFromTopLevel() {
+		this.echo.withPropertyValues("rawtcp.backlog=50", "rawtcp.keepalive.count=3", "rawtcp.idle-timeout=9s",
+				"rawtcp.send-buffer-size=64KB", "rawtcp.write-buffer.limit=1MB", "rawtcp.shutdown.grace-period=1s",
+				"rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.max-connections=12")
+			.run((context) -> assertThat(listener(context, "echo").config()).isEqualTo(expected("echo").backlog(50)
+				.keepAliveCount(3)
+				.idleTimeout(Duration.ofSeconds(9))
+				.sendBufferSize(64 * 1024)
+				.writeBufferLimit(1024 * 1024)
+				.shutdownGracePeriod(Duration.ofSeconds(1))
+				.maxConnections(12)
+				.build()));
+	}
+
+	@Test
+	void shouldTakeListenerPortFromTopLevelPort() {
+		this.echo.withPropertyValues("rawtcp.port=0", "rawtcp.listeners.echo.backlog=9")
+			.run((context) -> assertThat(context.getBean(RawTcpServer.class).getListeners()).containsOnlyKeys("echo")
+				.extractingByKey("echo")
+				.satisfies((listener) -> assertThat(listener.port()).isPositive()));
+	}
+
+	@Test
+	void shouldSetKeepAliveIdleAndIntervalFromPeriod() {
+		this.echo.withPropertyValues("rawtcp.port=0", "rawtcp.keepalive.period=40s")
+			.run((context) -> assertThat(listener(context, "default").config())
+				.isEqualTo(expected("default").keepAlivePeriod(Duration.ofSeconds(40)).build()));
+	}
+
+	@Test
+	void shouldPreferExplicitKeepAliveIdleAndIntervalOverPeriod() {
+		this.echo.withPropertyValues("rawtcp.port=0", "rawtcp.keepalive.period=40s", "rawtcp.keepalive.idle=5s")
+			.run((context) -> assertThat(listener(context, "default").config()).isEqualTo(expected("default")
+				.keepAliveIdle(Duration.ofSeconds(5))
+				.keepAliveInterval(Duration.ofSeconds(40))
+				.build()));
+	}
+
+	@Test
+	void shouldLetListenerKeepAlivePeriodOverrideTopLevelIdleAndInterval() {
+		this.echo.withPropertyValues("rawtcp.keepalive.idle=5s", "rawtcp.keepalive.interval=6s",
+				"rawtcp.listeners.a.port=0", "rawtcp.listeners.a.keepalive.period=50s", "rawtcp.listeners.b.port=0")
+			.run((context) -> {
+				assertThat(listener(context, "a").config())
+					.isEqualTo(expected("a").keepAlivePeriod(Duration.ofSeconds(50)).build());
+				assertThat(listener(context, "b").config()).isEqualTo(expected("b")
+					.keepAliveIdle(Duration.ofSeconds(5))
+					.keepAliveInterval(Duration.ofSeconds(6))
+					.build());
+			});
+	}
+
+	@Test
+	void shouldBindListenersInConfigurationOrderAndPublishEachPort() {
+		this.echo.withUserConfiguration(StartedEventsConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.zeta.port=0", "rawtcp.listeners.alpha.port=0")
+			.run((context) -> {
+				RawTcpServer server = context.getBean(RawTcpServer.class);
+				assertThat(server.getListeners()).containsOnlyKeys("zeta", "alpha");
+				assertThat(List.copyOf(server.getListeners().keySet())).containsExactly("zeta", "alpha");
+				for (Listener listener : server.getListeners().values()) {
+					assertThat(context.getEnvironment()
+						.getProperty("local.rawtcp." + listener.name() + ".port", Integer.class))
+						.isEqualTo(listener.port());
+				}
+				StartedEvents events = context.getBean(StartedEvents.class);
+				assertThat(events.names).containsExactly("zeta", "alpha");
+				assertThat(events.portsAtEventTime).containsExactly(listener(context, "zeta").port(),
+						listener(context, "alpha").port());
+			});
+	}
+
+	@Test
+	void shouldPublishPortInParentEnvironmentToo() {
+		new ApplicationContextRunner().run((parent) -> this.echo.withParent(parent)
+			.withPropertyValues("rawtcp.listeners.echo.port=0")
+			.run((context) -> assertThat(parent.getEnvironment().getProperty("local.rawtcp.echo.port", Integer.class))
+				.isEqualTo(listener(context, "echo").port())));
+	}
+
+	@Test
+	void shouldStopListenersAndGroupWhenContextCloses() {
+		List<Listener> listeners = new ArrayList<>();
+		List<EventLoopGroup> groups = new ArrayList<>();
+		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.shutdown.grace-period=0s")
+			.run((context) -> {
+				RawTcpServer server = context.getBean(RawTcpServer.class);
+				listeners.addAll(server.getListeners().values());
+				groups.add(server.getEventLoopGroup());
+				assertThat(server.getPhase()).isLessThan(org.springframework.context.SmartLifecycle.DEFAULT_PHASE);
+			});
+		assertThat(listeners).singleElement()
+			.satisfies((listener) -> assertThat(listener.state()).isEqualTo(ListenerState.STOPPED));
+		assertThat(groups).singleElement().satisfies((group) -> assertThat(group.isAlive()).isFalse());
+	}
+
+	@Test
+	void shouldChooseHandlerNamedByProperty() {
+		this.echo.withUserConfiguration(StreamHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.a.port=0", "rawtcp.listeners.a.handler=streamHandler",
+					"rawtcp.listeners.b.port=0", "rawtcp.listeners.b.handler=echoHandler")
+			.run((context) -> {
+				assertThat(listener(context, "a").mode()).isEqualTo(ListenerMode.THREAD_PER_CONNECTION);
+				assertThat(listener(context, "b").mode()).isEqualTo(ListenerMode.EVENT_LOOP);
+				assertThat(context.getBean(RawTcpServer.class).getRegistrations())
+					.extracting(RawTcpServer.Registration::handler)
+					.containsExactly(context.getBean("streamHandler"), context.getBean("echoHandler"));
+			});
+	}
+
+	@Test
+	void shouldFollowTypeOfSingleStreamHandlerInAutoMode() {
+		this.runner.withUserConfiguration(StreamHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.port=0")
+			.run((context) -> assertThat(listener(context, "default").mode())
+				.isEqualTo(ListenerMode.THREAD_PER_CONNECTION));
+	}
+
+	@Test
+	void shouldApplyCustomizersInOrderWithListenerName() {
+		this.echo.withUserConfiguration(CustomizersConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.backlog=5")
+			.run((context) -> {
+				assertThat(listener(context, "echo").config().backlog()).isEqualTo(200);
+				assertThat(context.getBean(CustomizersConfiguration.class).calls).containsExactly("first:echo",
+						"second:echo");
+			});
+	}
+
+	@Test
+	void shouldUseUserEventLoopGroup() {
+		this.echo.withUserConfiguration(UserGroupConfiguration.class)
+			.withPropertyValues("rawtcp.port=0")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(EventLoopGroup.class);
+				assertThat(context.getBean(RawTcpServer.class).getEventLoopGroup())
+					.isSameAs(context.getBean("userGroup"));
+			});
+	}
+
+	@Test
+	void shouldBackOffFromUserServer() {
+		this.echo.withUserConfiguration(UserServerConfiguration.class)
+			.withPropertyValues("rawtcp.port=0")
+			.run((context) -> assertThat(context).hasSingleBean(RawTcpServer.class)
+				.getBean(RawTcpServer.class)
+				.isSameAs(context.getBean("userServer")));
+	}
+
+	@Test
+	void shouldCreateNothingWhenDisabled() {
+		this.echo.withPropertyValues("rawtcp.enabled=false", "rawtcp.port=0")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(RawTcpServer.class)
+				.doesNotHaveBean(EventLoopGroup.class)
+				.doesNotHaveBean(RawTcpProperties.class));
+	}
+
+	@Test
+	void shouldUseEpollWhereAvailable() {
+		assumeTrue(Epoll.isAvailable(), "epoll is not available here");
+		this.echo.withPropertyValues("rawtcp.event-loop.threads=2").run((context) -> {
+			EventLoopGroup group = context.getBean(EventLoopGroup.class);
+			assertThat(group.transport()).isEqualTo(Transport.EPOLL);
+			assertThat(group.threads()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void shouldUseNioWhenJnrFfiIsMissing() {
+		this.echo.withClassLoader(new FilteredClassLoader("jnr.ffi"))
+			.withPropertyValues("rawtcp.port=0")
+			.run((context) -> {
+				assertThat(context.getBean(EventLoopGroup.class).transport()).isEqualTo(Transport.NIO);
+				assertThat(listener(context, "default").transport()).isEqualTo(Transport.NIO);
+			});
+	}
+
+	@Test
+	void shouldUseNioWhenAskedFor() {
+		this.echo.withPropertyValues("rawtcp.transport=nio")
+			.run((context) -> assertThat(context.getBean(EventLoopGroup.class).transport()).isEqualTo(Transport.NIO));
+	}
+
+	@Test
+	void shouldFailWhenEpollIsRequiredAndJnrFfiIsMissing() {
+		this.echo.withClassLoader(new FilteredClassLoader("jnr.ffi"))
+			.withPropertyValues("rawtcp.transport=epoll")
+			.run(failsNaming("rawtcp.transport", "jnr-ffi"));
+	}
+
+	@Test
+	void shouldFailOnNegativeThreads() {
+		this.echo.withPropertyValues("rawtcp.event-loop.threads=-1")
+			.run(failsNaming("rawtcp.event-loop.threads", "must not be negative"));
+	}
+
+	@Test
+	void shouldFailOnTopLevelPortOutOfRange() {
+		this.echo.withPropertyValues("rawtcp.port=65536").run(failsNaming("'rawtcp.port'", "between 0 and 65535"));
+	}
+
+	@Test
+	void shouldFailOnListenerPortOutOfRange() {
+		this.echo.withPropertyValues("rawtcp.listeners.echo.port=-1")
+			.run(failsNaming("'rawtcp.listeners.echo.port'", "between 0 and 65535"));
+	}
+
+	@Test
+	void shouldFailOnListenerWithoutPort() {
+		this.echo.withPropertyValues("rawtcp.listeners.echo.backlog=5")
+			.run(failsNaming("'rawtcp.listeners.echo.port'", "needs a port"));
+	}
+
+	@Test
+	void shouldFailOnBacklogBelowOne() {
+		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.backlog=0")
+			.run(failsNaming("'rawtcp.listeners.echo.backlog'", "at least 1"));
+	}
+
+	@Test
+	void shouldNameTopLevelKeyWhenListenerInheritsInvalidValue() {
+		this.echo.withPropertyValues("rawtcp.backlog=0", "rawtcp.listeners.echo.port=0")
+			.run(failsNaming("'rawtcp.backlog'", "at least 1"));
+	}
+
+	@Test
+	void shouldFailOnKeepAliveCountBelowOne() {
+		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.keepalive.count=0")
+			.run(failsNaming("'rawtcp.listeners.echo.keepalive.count'", "at least 1"));
+	}
+
+	@Test
+	void shouldFailOnMaxConnectionsBelowOne() {
+		this.echo.withPropertyValues("rawtcp.port=0", "rawtcp.max-connections=0")
+			.run(failsNaming("'rawtcp.max-connections'", "at least 1"));
+	}
+
+	@Test
+	void shouldNameKeyOfValueRejectedByListenerConfig() {
+		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.write-buffer.limit=1KB")
+			.run(failsNaming("'rawtcp.listeners.echo.write-buffer.limit'", "must not be below"));
+	}
+
+	@Test
+	void shouldNameKeepAlivePeriodWhenItMakesIdleInvalid() {
+		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.keepalive.period=0s")
+			.run(failsNaming("'rawtcp.listeners.echo.keepalive.period'", "must be positive"));
+	}
+
+	@Test
+	void shouldFailOnTwoListenersOnSameHostAndPort() {
+		this.echo.withPropertyValues("rawtcp.listeners.a.port=7001", "rawtcp.listeners.b.port=7001")
+			.run(failsNaming("'rawtcp.listeners.b.port'", "listener 'a' binds already"));
+	}
+
+	@Test
+	void shouldFailOnListenerPortTakenByWildcardListener() {
+		this.echo.withPropertyValues("rawtcp.listeners.a.port=7001", "rawtcp.listeners.a.host=0.0.0.0",
+				"rawtcp.listeners.b.port=7001")
+			.run(failsNaming("'rawtcp.listeners.b.port'", "listener 'a' binds already"));
+	}
+
+	@Test
+	void shouldAllowSeveralListenersOnPortZero() {
+		this.echo.withPropertyValues("rawtcp.listeners.a.port=0", "rawtcp.listeners.b.port=0")
+			.run((context) -> assertThat(context.getBean(RawTcpServer.class).getListeners()).hasSize(2));
+	}
+
+	@Test
+	void shouldFailWhenHandlerNamesNoBean() {
+		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.handler=missing")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(NoSuchHandlerBeanException.class)
+				.hasMessageContaining("'rawtcp.listeners.echo.handler'")
+				.hasMessageContaining("'missing'")
+				.hasMessageContaining("echoHandler"));
+	}
+
+	@Test
+	void shouldFailWhenHandlerNamesBeanThatIsNoHandler() {
+		this.echo.withUserConfiguration(NotAHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.port=0", "rawtcp.handler=notAHandler")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(NoSuchHandlerBeanException.class)
+				.hasMessageContaining("'rawtcp.handler'")
+				.hasMessageContaining("'notAHandler'"));
+	}
+
+	@Test
+	void shouldFailWhenSeveralHandlersAndNoneNamed() {
+		this.echo.withUserConfiguration(StreamHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.echo.port=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(NoUniqueHandlerBeanException.class)
+				.hasMessageContaining("'rawtcp.listeners.echo.handler'")
+				.hasMessageContaining("echoHandler, streamHandler"));
+	}
+
+	@Test
+	void shouldFailWhenModeDoesNotFitHandler() {
+		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.mode=thread-per-connection")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(HandlerModeMismatchException.class)
+				.hasMessageContaining("listener 'echo'")
+				.hasMessageContaining("'thread-per-connection'")
+				.hasMessageContaining("'rawtcp.listeners.echo.mode'")
+				.hasMessageContaining("'echoHandler'"));
+	}
+
+	@Test
+	void shouldFailWhenListenerConfiguredAndNoHandlerBean() {
+		this.runner.withPropertyValues("rawtcp.port=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(NoSuchHandlerBeanException.class)
+				.hasMessageContaining("listener 'default' has no handler"));
+	}
+
+	@Test
+	void shouldFailOnUnknownTransportValue() {
+		this.echo.withPropertyValues("rawtcp.transport=carrier-pigeon")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.satisfies((failure) -> assertThat(messages(failure)).anyMatch((message) -> message
+					.contains("Failed to bind properties under 'rawtcp.transport'"))));
+	}
+
+	private static ContextConsumer<AssertableApplicationContext> failsNaming(String key, String reason) {
+		return (context) -> assertThat(context).hasFailed()
+			.getFailure()
+			.satisfies((failure) -> assertThat(cause(failure, InvalidRawTcpConfigurationException.class))
+				.hasMessageContaining(key)
+				.hasMessageContaining(reason));
+	}
+
+	private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
+		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
+			if (type.isInstance(candidate)) {
+				return type.cast(candidate);
+			}
+		}
+		throw new AssertionError("No " + type.getName() + " in the cause chain of " + failure);
+	}
+
+	private static List<String> messages(Throwable failure) {
+		List<String> messages = new ArrayList<>();
+		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
+			messages.add(String.valueOf(candidate.getMessage()));
+		}
+		return messages;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomizersConfiguration {
+
+		final List<String> calls = new ArrayList<>();
+
+		@Bean
+		@Order(2)
+		RawTcpListenerCustomizer second() {
+			return (name, builder) -> {
+				this.calls.add("second:" + name);
+				builder.backlog(200);
+			};
+		}
+
+		@Bean
+		@Order(1)
+		RawTcpListenerCustomizer first() {
+			return (name, builder) -> {
+				this.calls.add("first:" + name);
+				builder.backlog(100);
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserGroupConfiguration {
+
+		@Bean(destroyMethod = "close")
+		EventLoopGroup userGroup() {
+			return EventLoopGroup.create(Transport.AUTO, 1);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserServerConfiguration {
+
+		@Bean
+		RawTcpServer userServer() {
+			return new RawTcpServer(EventLoopGroup.create(Transport.AUTO, 1), List.of(), Duration.ZERO);
+		}
+
+	}
+
+	static class StartedEvents implements ApplicationListener<RawTcpListenerStartedEvent> {
+
+		final List<String> names = new ArrayList<>();
+
+		final List<Integer> portsAtEventTime = new ArrayList<>();
+
+		private final org.springframework.core.env.Environment environment;
+
+		StartedEvents(org.springframework.core.env.Environment environment) {
+			this.environment = environment;
+		}
+
+		@Override
+		public void onApplicationEvent(RawTcpListenerStartedEvent event) {
+			String name = event.getListener().name();
+			this.names.add(name);
+			this.portsAtEventTime.add(this.environment.getProperty("local.rawtcp." + name + ".port", Integer.class));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StartedEventsConfiguration {
+
+		@Bean
+		StartedEvents startedEvents(org.springframework.core.env.Environment environment) {
+			return new StartedEvents(environment);
+		}
+
+	}
+
+}
