@@ -1,11 +1,12 @@
 package dev.rawtcp.sample;
 
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import dev.rawtcp.TcpStream;
 import dev.rawtcp.TcpStreamHandler;
+import dev.rawtcp.codec.LineEncoder;
+import dev.rawtcp.codec.LineReader;
 
 /**
  * Answers each {@code \n}-terminated line with the same line in upper case; runs on a thread of
@@ -13,7 +14,7 @@ import dev.rawtcp.TcpStreamHandler;
  */
 final class UpperCaseHandler implements TcpStreamHandler {
 
-	/** The longest line answered, in bytes without the {@code \n}: 64 KiB. */
+	/** The longest line answered, in bytes without the delimiter: 64 KiB. */
 	static final int MAX_LINE_LENGTH = 64 * 1024;
 
 	private final int maxLineLength;
@@ -24,12 +25,13 @@ final class UpperCaseHandler implements TcpStreamHandler {
 
 	@Override
 	public void handle(TcpStream stream) throws Exception {
-		BoundedLineReader lines = new BoundedLineReader(stream.input(), this.maxLineLength);
+		LineReader in = new LineReader(stream.input(), this.maxLineLength);
+		LineEncoder encoder = new LineEncoder();
 		OutputStream out = stream.output();
-		// an oversize line throws CodecException: the connection is closed and the error counted
-		for (String line; (line = lines.readLine()) != null;) {
-			out.write(line.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-			out.write('\n');
+		// an oversize line throws FrameTooLongException: the connection is closed and the error
+		// counted in rawtcp.handler.errors, while every other connection carries on
+		for (String line; (line = in.readLine()) != null;) {
+			encoder.write(out, line.toUpperCase(Locale.ROOT));
 			out.flush();
 		}
 	}
