@@ -15,7 +15,7 @@ import dev.rawtcp.TcpStreamHandler;
 /**
  * Handlers and handler configurations shared by the auto-configuration tests.
  */
-final class TestHandlers {
+public final class TestHandlers {
 
 	private TestHandlers() {
 	}
@@ -23,7 +23,7 @@ final class TestHandlers {
 	/**
 	 * Echoes every byte on the event loop.
 	 */
-	static final class EchoHandler implements TcpHandler {
+	public static final class EchoHandler implements TcpHandler {
 
 		@Override
 		public void onData(Connection connection, ByteBuffer data) {
@@ -35,7 +35,7 @@ final class TestHandlers {
 	/**
 	 * Echoes every byte with blocking streams.
 	 */
-	static final class StreamEchoHandler implements TcpStreamHandler {
+	public static final class StreamEchoHandler implements TcpStreamHandler {
 
 		@Override
 		public void handle(TcpStream stream) throws Exception {
@@ -52,30 +52,30 @@ final class TestHandlers {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class EchoHandlerConfiguration {
+	public static class EchoHandlerConfiguration {
 
 		@Bean
-		EchoHandler echoHandler() {
+		public EchoHandler echoHandler() {
 			return new EchoHandler();
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class StreamHandlerConfiguration {
+	public static class StreamHandlerConfiguration {
 
 		@Bean
-		StreamEchoHandler streamHandler() {
+		public StreamEchoHandler streamHandler() {
 			return new StreamEchoHandler();
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class NotAHandlerConfiguration {
+	public static class NotAHandlerConfiguration {
 
 		@Bean
-		String notAHandler() {
+		public String notAHandler() {
 			return "not a handler";
 		}
 

@@ -90,7 +90,8 @@ public abstract sealed class FrameDecoder permits LineDecoder, LengthFieldDecode
 	}
 
 	/**
-	 * Bytes of an incomplete frame held now.
+	 * Bytes of an incomplete frame received and held now (with its length field, or with the
+	 * part of a delimiter seen so far).
 	 * @return the count, at most the maximum frame length plus the header or delimiter
 	 */
 	public abstract int buffered();

@@ -48,8 +48,8 @@ public final class LengthFieldDecoder extends FrameDecoder {
 	 * @param maxFrameLength the maximum frame length, without the field
 	 */
 	public LengthFieldDecoder(int lengthFieldLength, int lengthAdjustment, boolean stripHeader, int maxFrameLength) {
-		super(maxFrameLength, stripHeader ? 0 : LengthFieldEncoder.checkFieldLength(lengthFieldLength));
-		this.lengthFieldLength = LengthFieldEncoder.checkFieldLength(lengthFieldLength);
+		super(maxFrameLength, LengthFieldEncoder.checkFieldLength(lengthFieldLength));
+		this.lengthFieldLength = lengthFieldLength;
 		this.lengthAdjustment = lengthAdjustment;
 		this.stripHeader = stripHeader;
 	}

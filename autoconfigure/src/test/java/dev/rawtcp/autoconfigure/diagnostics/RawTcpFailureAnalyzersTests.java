@@ -3,7 +3,6 @@ package dev.rawtcp.autoconfigure.diagnostics;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 import org.apache.commons.logging.LogFactory;
@@ -17,23 +16,20 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
-import dev.rawtcp.Connection;
 import dev.rawtcp.ListenerBindException;
 import dev.rawtcp.ListenerBindException.Kind;
 import dev.rawtcp.PortInUseException;
-import dev.rawtcp.TcpHandler;
-import dev.rawtcp.TcpStream;
-import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.TransportUnavailableException;
 import dev.rawtcp.autoconfigure.RawTcpAutoConfiguration;
+import dev.rawtcp.autoconfigure.TestHandlers.EchoHandlerConfiguration;
+import dev.rawtcp.autoconfigure.TestHandlers.StreamEchoHandler;
+import dev.rawtcp.autoconfigure.TestHandlers.StreamHandlerConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +54,7 @@ class RawTcpFailureAnalyzersTests {
 
 	@Test
 	void shouldDescribeInvalidPortNamingProperty() {
-		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EventLoopHandlerConfiguration.class)
+		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
 			.withPropertyValues("rawtcp.listeners.echo.port=70000"));
 		assertThat(analysis.getDescription())
 			.isEqualTo("Invalid value '70000' for property 'rawtcp.listeners.echo.port': must be between 0 and 65535.");
@@ -67,7 +63,7 @@ class RawTcpFailureAnalyzersTests {
 
 	@Test
 	void shouldDescribeDuplicateAddress() {
-		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EventLoopHandlerConfiguration.class)
+		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
 			.withPropertyValues("rawtcp.port=7005", "rawtcp.listeners.a.host=127.0.0.1", "rawtcp.listeners.b.backlog=3"));
 		assertThat(analysis.getDescription()).contains("'rawtcp.port'")
 			.contains("listener 'b' would bind 127.0.0.1:7005, which listener 'a' binds already");
@@ -75,18 +71,18 @@ class RawTcpFailureAnalyzersTests {
 
 	@Test
 	void shouldDescribeMissingListenerPort() {
-		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EventLoopHandlerConfiguration.class)
+		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
 			.withPropertyValues("rawtcp.listeners.echo.backlog=3"));
 		assertThat(analysis.getDescription()).startsWith("Property 'rawtcp.listeners.echo.port' is not set");
 	}
 
 	@Test
 	void shouldDescribeUnknownHandlerBean() {
-		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EventLoopHandlerConfiguration.class)
+		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
 			.withPropertyValues("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.handler=echoHandlr"));
 		assertThat(analysis.getDescription()).isEqualTo("rawtcp listener 'echo' uses handler bean 'echoHandlr' "
 				+ "(property 'rawtcp.listeners.echo.handler'), but no TcpHandler or TcpStreamHandler bean of that "
-				+ "name exists; the handler beans are eventLoopHandler.");
+				+ "name exists; the handler beans are echoHandler.");
 		assertThat(analysis.getAction()).contains("Change 'rawtcp.listeners.echo.handler'");
 	}
 
@@ -101,11 +97,11 @@ class RawTcpFailureAnalyzersTests {
 	@Test
 	void shouldDescribeAmbiguousHandlerBeans() {
 		FailureAnalysis analysis = analyzeStartup(
-				this.runner.withUserConfiguration(EventLoopHandlerConfiguration.class, StreamHandlerConfiguration.class)
+				this.runner.withUserConfiguration(EchoHandlerConfiguration.class, StreamHandlerConfiguration.class)
 					.withPropertyValues("rawtcp.port=0"));
 		assertThat(analysis.getDescription()).isEqualTo(
-				"rawtcp listener 'default' names no handler, and 2 handler beans exist: eventLoopHandler, streamHandler.");
-		assertThat(analysis.getAction()).isEqualTo("Set 'rawtcp.handler' to one of: eventLoopHandler, streamHandler.");
+				"rawtcp listener 'default' names no handler, and 2 handler beans exist: echoHandler, streamHandler.");
+		assertThat(analysis.getAction()).isEqualTo("Set 'rawtcp.handler' to one of: echoHandler, streamHandler.");
 	}
 
 	@Test
@@ -114,7 +110,7 @@ class RawTcpFailureAnalyzersTests {
 			.withPropertyValues("rawtcp.listeners.upper.port=0", "rawtcp.listeners.upper.mode=event-loop"));
 		assertThat(analysis.getDescription()).isEqualTo("rawtcp listener 'upper' has mode 'event-loop' (property "
 				+ "'rawtcp.listeners.upper.mode'), which needs a dev.rawtcp.TcpHandler, but its handler bean "
-				+ "'streamHandler' is a " + StreamHandler.class.getName() + ".");
+				+ "'streamHandler' is a " + StreamEchoHandler.class.getName() + ".");
 		assertThat(analysis.getAction()).startsWith("Set 'rawtcp.listeners.upper.mode' to 'auto' or "
 				+ "'thread-per-connection'");
 	}
@@ -196,43 +192,6 @@ class RawTcpFailureAnalyzersTests {
 			.and(Environment.class, new StandardEnvironment());
 		return SpringFactoriesLoader.forDefaultResourceLocation(RawTcpFailureAnalyzersTests.class.getClassLoader())
 			.load(FailureAnalyzer.class, arguments, FailureHandler.logging(LogFactory.getLog(RawTcpFailureAnalyzersTests.class)));
-	}
-
-	static class EventLoopHandler implements TcpHandler {
-
-		@Override
-		public void onData(Connection connection, ByteBuffer data) {
-			connection.write(data);
-		}
-
-	}
-
-	static class StreamHandler implements TcpStreamHandler {
-
-		@Override
-		public void handle(TcpStream stream) {
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class EventLoopHandlerConfiguration {
-
-		@Bean
-		EventLoopHandler eventLoopHandler() {
-			return new EventLoopHandler();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class StreamHandlerConfiguration {
-
-		@Bean
-		StreamHandler streamHandler() {
-			return new StreamHandler();
-		}
-
 	}
 
 }
