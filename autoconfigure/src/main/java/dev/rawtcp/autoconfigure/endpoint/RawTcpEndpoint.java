@@ -104,10 +104,8 @@ public class RawTcpEndpoint {
 	}
 
 	private static ListenerDescriptor describe(Listener listener, boolean withConnections) {
-		Integer connectionCount = null;
 		List<ConnectionDescriptor> connections = null;
 		if (withConnections) {
-			connectionCount = listener.activeConnections();
 			Instant now = Instant.now();
 			connections = listener.connections(CONNECTION_LIMIT)
 				.stream()
@@ -118,7 +116,7 @@ public class RawTcpEndpoint {
 				listener.transport().tagValue(), listener.mode().value(), listener.state().value(),
 				listener.configuredBacklog(), valueOf(listener.effectiveBacklog()),
 				valueOf(listener.acceptQueueSize()), listener.activeConnections(), listener.socketOptions(),
-				StatsDescriptor.of(listener.stats()), connectionCount, connections);
+				StatsDescriptor.of(listener.stats()), connections);
 	}
 
 	private static @Nullable Integer valueOf(OptionalInt value) {
@@ -151,17 +149,15 @@ public class RawTcpEndpoint {
 	 * @param configuredBacklog the backlog passed to {@code listen(2)}
 	 * @param effectiveBacklog the backlog the kernel applied ({@code tcpi_sacked}), {@code null} on nio
 	 * @param acceptQueueSize connections in the kernel accept queue now ({@code tcpi_unacked}), {@code null} on nio
-	 * @param activeConnections open connections
+	 * @param activeConnections open connections (all of them, even when {@code connections} is capped)
 	 * @param socketOptions options of the listening socket read back with {@code getsockopt}
 	 * (accepted sockets inherit them)
 	 * @param stats the listener's counters
-	 * @param connectionCount open connections (single-listener view only)
 	 * @param connections at most {@link #CONNECTION_LIMIT} open connections (single-listener view only)
 	 */
 	public record ListenerDescriptor(String name, String address, String transport, String mode, String state,
 			int configuredBacklog, @Nullable Integer effectiveBacklog, @Nullable Integer acceptQueueSize,
 			int activeConnections, SocketOptionsView socketOptions, StatsDescriptor stats,
-			@Nullable Integer connectionCount,
 			@Nullable List<ConnectionDescriptor> connections) implements OperationResponseBody {
 
 	}

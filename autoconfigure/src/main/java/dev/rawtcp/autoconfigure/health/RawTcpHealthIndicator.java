@@ -17,8 +17,8 @@ import org.springframework.util.Assert;
 /**
  * {@link org.springframework.boot.health.contributor.HealthIndicator} for a rawtcp server:
  * UP when every listener is bound (running or paused) and every event loop is alive; DOWN
- * naming the listener that failed or stopped, or the dead event loop; OUT_OF_SERVICE while
- * the server is not started.
+ * naming the listener that failed to bind, died or stopped, or the dead event loop;
+ * OUT_OF_SERVICE while the server is not started or is stopping.
  */
 public final class RawTcpHealthIndicator extends AbstractHealthIndicator {
 
@@ -60,11 +60,12 @@ public final class RawTcpHealthIndicator extends AbstractHealthIndicator {
 		if (!failures.isEmpty()) {
 			builder.withDetail("failures", failures);
 		}
-		if (!problems.isEmpty()) {
-			builder.down().withDetail("reason", String.join("; ", problems));
-		}
-		else if (!this.server.isRunning()) {
+		if (!this.server.isRunning() && failures.isEmpty()) {
+			// Not started yet, or stopping: stopped listeners and loops are expected.
 			builder.outOfService().withDetail("reason", "rawtcp server is not running");
+		}
+		else if (!problems.isEmpty()) {
+			builder.down().withDetail("reason", String.join("; ", problems));
 		}
 		else {
 			builder.up();
@@ -78,7 +79,9 @@ public final class RawTcpHealthIndicator extends AbstractHealthIndicator {
 	private static Map<String, Object> describe(Listener listener) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", listener.state().value());
-		details.put("address", listener.localAddress().getAddress().getHostAddress() + ":" + listener.port());
+		String host = listener.localAddress().getHostString();
+		String address = (host.indexOf(':') >= 0) ? "[" + host + "]" : host;
+		details.put("address", address + ":" + listener.port());
 		details.put("activeConnections", listener.activeConnections());
 		return details;
 	}

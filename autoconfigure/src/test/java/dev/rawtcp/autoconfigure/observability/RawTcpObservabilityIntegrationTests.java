@@ -47,7 +47,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 		properties = { "rawtcp.transport=epoll", "rawtcp.host=127.0.0.1", "rawtcp.listeners.echo.port=0",
 				"rawtcp.listeners.echo.backlog=64", "rawtcp.keepalive.idle=7s", "rawtcp.keepalive.interval=3s",
 				"rawtcp.keepalive.count=4", "management.endpoints.web.exposure.include=*",
-				"management.endpoint.health.show-details=always" })
+				"management.endpoint.health.show-details=always",
+				"management.endpoint.health.group.readiness.include=readinessState,rawtcp",
+				"management.endpoint.health.group.readiness.show-components=always" })
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RawTcpObservabilityIntegrationTests {
 
@@ -163,7 +165,7 @@ class RawTcpObservabilityIntegrationTests {
 		String details = get("/actuator/rawtcp/echo").body();
 		List<Object> mine = JsonPath.read(details, "$.connections[?(@.remoteAddress == '" + local + "')]");
 		assertThat(mine).hasSize(1);
-		assertThat((Integer) JsonPath.read(details, "$.connectionCount")).isPositive();
+		assertThat((Integer) JsonPath.read(details, "$.activeConnections")).isPositive();
 		List<Object> rtt = JsonPath.read(details, "$.connections[?(@.remoteAddress == '" + local + "')].rttMicros");
 		assertThat(rtt).hasSize(1);
 	}
@@ -184,13 +186,16 @@ class RawTcpObservabilityIntegrationTests {
 	}
 
 	@Test
-	void shouldReportHealthUpWithListenerDetails() throws Exception {
+	void shouldReportHealthUpWithListenerDetailsAlsoInTheReadinessGroup() throws Exception {
 		HttpResponse<String> health = get("/actuator/health/rawtcp");
 		assertThat(health.statusCode()).isEqualTo(200);
 		assertThat((String) JsonPath.read(health.body(), "$.status")).isEqualTo("UP");
 		assertThat((String) JsonPath.read(health.body(), "$.details.listeners.echo.state")).isEqualTo("running");
 		assertThat((String) JsonPath.read(health.body(), "$.details.listeners.echo.address"))
 			.isEqualTo("127.0.0.1:" + echoPort());
+		String readiness = get("/actuator/health/readiness").body();
+		assertThat((String) JsonPath.read(readiness, "$.status")).isEqualTo("UP");
+		assertThat((String) JsonPath.read(readiness, "$.components.rawtcp.status")).isEqualTo("UP");
 	}
 
 	@Test
