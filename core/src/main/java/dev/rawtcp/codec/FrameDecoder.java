@@ -1,6 +1,7 @@
 package dev.rawtcp.codec;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
@@ -50,7 +51,7 @@ public abstract sealed class FrameDecoder permits LineDecoder, LengthFieldDecode
 	/**
 	 * Decode a chunk: every frame it completes goes to the sink, in order, and the bytes of
 	 * an incomplete frame are kept for the next call. The chunk is consumed: on return its
-	 * position is its (original) limit.
+	 * position is its (original) limit, and its byte order is what it was.
 	 * @param <X> the exception the sink may throw
 	 * @param chunk the bytes read, from position to limit
 	 * @param sink receives each frame during the call
@@ -60,10 +61,14 @@ public abstract sealed class FrameDecoder permits LineDecoder, LengthFieldDecode
 	public final <X extends Exception> void decode(ByteBuffer chunk, FrameSink<X> sink) throws CodecException, X {
 		checkNotFailed();
 		int end = chunk.limit();
+		ByteOrder order = chunk.order();
 		try {
+			// frames are in network order whether they are views of the chunk or of the buffer
+			chunk.order(ByteOrder.BIG_ENDIAN);
 			decode(chunk, chunk.position(), end, sink);
 		}
 		finally {
+			chunk.order(order);
 			chunk.limit(end);
 			chunk.position(end);
 		}
@@ -135,7 +140,7 @@ public abstract sealed class FrameDecoder permits LineDecoder, LengthFieldDecode
 	final <X extends Exception> void emitBuffered(int n, FrameSink<X> sink) throws X {
 		this.length = 0;
 		this.view.clear().limit(n);
-		sink.accept(this.view);
+		sink.accept(this.view.order(ByteOrder.BIG_ENDIAN));
 	}
 
 	/**

@@ -21,8 +21,9 @@ public interface FrameHandler {
 	}
 
 	/**
-	 * A whole frame arrived. The buffer is only valid during the call (copy what you keep)
-	 * and may be direct; {@link Connection#write(ByteBuffer)} copies, so echoing it is safe.
+	 * A whole frame arrived, in big-endian byte order. The buffer is only valid during the
+	 * call (copy what you keep) and may be direct; {@link Connection#write(ByteBuffer)}
+	 * copies, so echoing it is safe.
 	 * @param connection the connection
 	 * @param frame the frame, from position to limit
 	 * @throws Exception to close the connection

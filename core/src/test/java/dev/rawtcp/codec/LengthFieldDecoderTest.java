@@ -2,6 +2,7 @@ package dev.rawtcp.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -118,6 +119,19 @@ class LengthFieldDecoderTest {
 		assertThatExceptionOfType(FrameTooLongException.class)
 			.isThrownBy(() -> decoder.decode(ByteBuffer.wrap(new byte[] { 0, 0, 0, 15 }), this.sink))
 			.withMessage("frame of 11 bytes exceeds the maximum of 10");
+	}
+
+	@Test
+	void shouldHandFramesInNetworkOrderWhateverTheChunkOrder() throws Exception {
+		LengthFieldDecoder decoder = new LengthFieldDecoder(1, 100);
+		List<Integer> values = new ArrayList<>();
+		FrameSink<RuntimeException> ints = (frame) -> values.add(frame.getInt());
+		ByteBuffer whole = ByteBuffer.wrap(new byte[] { 4, 0, 0, 1, 2 }).order(ByteOrder.LITTLE_ENDIAN);
+		decoder.decode(whole, ints);
+		assertThat(whole.order()).isEqualTo(ByteOrder.LITTLE_ENDIAN);
+		decoder.decode(ByteBuffer.wrap(new byte[] { 4, 0, 0 }).order(ByteOrder.LITTLE_ENDIAN), ints);
+		decoder.decode(ByteBuffer.wrap(new byte[] { 1, 3 }).order(ByteOrder.LITTLE_ENDIAN), ints);
+		assertThat(values).containsExactly(0x102, 0x103);
 	}
 
 	@Test
