@@ -180,8 +180,8 @@ class EpollListenerTest {
 	void shouldReadTcpInfoOfAnAcceptedConnection() throws Exception {
 		List<dev.rawtcp.TcpInfo> infos = new CopyOnWriteArrayList<>();
 		Listener listener = bind(ListenerConfig.builder("info"), (c, data) -> {
-			c.write(data);
 			c.tcpInfo().ifPresent(infos::add);
+			c.write(data);
 		});
 		try (Socket socket = new Socket("127.0.0.1", listener.port())) {
 			for (int i = 0; i < 10; i++) {
