@@ -8,7 +8,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -98,12 +100,14 @@ class RawTcpApplicationTests {
 		int port = context.getEnvironment().getRequiredProperty("local.rawtcp.echo.port", Integer.class);
 		AtomicBoolean stopWriting = new AtomicBoolean();
 		AtomicLong written = new AtomicLong();
+		// a thread each: the common pool may have a single thread on a small machine
+		ExecutorService threads = Executors.newFixedThreadPool(3);
 		try (Socket socket = new Socket("127.0.0.1", port)) {
 			socket.setSoTimeout(30_000);
-			CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(socket, stopWriting, written));
-			CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> readToEnd(socket));
+			Future<?> writer = threads.submit(() -> write(socket, stopWriting, written));
+			Future<byte[]> reader = threads.submit(() -> readToEnd(socket));
 			await().atMost(Duration.ofSeconds(20)).until(() -> handler.bytes.get() > 256 * 1024);
-			CompletableFuture<Void> closing = CompletableFuture.runAsync(context::close);
+			Future<?> closing = threads.submit(context::close);
 			await().atMost(Duration.ofSeconds(20)).until(() -> listener.state() != ListenerState.RUNNING);
 			stopWriting.set(true);
 			closing.get(30, TimeUnit.SECONDS);
@@ -119,6 +123,7 @@ class RawTcpApplicationTests {
 		}
 		finally {
 			context.close();
+			threads.shutdownNow();
 		}
 	}
 
@@ -171,7 +176,8 @@ class RawTcpApplicationTests {
 	}
 
 	/**
-	 * Echoes every byte and counts the bytes it was given.
+	 * Echoes every byte and counts the bytes it was given; stops reading while the peer
+	 * does not keep up (so the write queue stays under its limit).
 	 */
 	static final class CountingEchoHandler implements TcpHandler {
 
@@ -181,6 +187,16 @@ class RawTcpApplicationTests {
 		public void onData(Connection connection, ByteBuffer data) {
 			this.bytes.addAndGet(data.remaining());
 			connection.write(data);
+			if (!connection.isWritable()) {
+				connection.suspendReads();
+			}
+		}
+
+		@Override
+		public void onWritabilityChanged(Connection connection, boolean writable) {
+			if (writable) {
+				connection.resumeReads();
+			}
 		}
 
 	}
