@@ -5,12 +5,13 @@ import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import dev.rawtcp.epoll.Epoll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,10 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code docs/dashboard/}: every metric and label that the Grafana dashboard and the alert rules
+ * {@code docs/dashboard/}: every metric and label that the Grafana dashboards and the alert rules
  * query exists in a real scrape of the sample application after real traffic.
  */
 class DashboardTests extends SampleAppTestSupport {
+
+	static final String DASHBOARD = "rawtcp-grafana.json";
 
 	/** What the dashboard must show (issue 7): these metrics must all appear in its queries. */
 	private static final Set<String> REQUIRED_IN_DASHBOARD = Set.of("rawtcp_accept_queue_size",
@@ -59,16 +62,15 @@ class DashboardTests extends SampleAppTestSupport {
 		createTraffic();
 		PrometheusScrape scrape = scrape();
 		Map<String, String> expressions = new TreeMap<>();
-		dashboardExpressions().forEach((expression) -> expressions.put("dashboard: " + expression, expression));
+		dashboards().forEach((file, dashboard) -> expressions(dashboard)
+			.forEach((expression) -> expressions.put(file + ": " + expression, expression)));
 		alertExpressions().forEach((expression) -> expressions.put("alert rules: " + expression, expression));
-		Set<String> used = new TreeSet<>();
 		List<String> problems = new ArrayList<>();
 		expressions.forEach((where, expression) -> {
 			Set<String> names = PromQl.metricNames(expression);
 			if (names.isEmpty()) {
 				problems.add(where + ": no metric found");
 			}
-			used.addAll(names);
 			names.stream()
 				.filter((name) -> !scrape.names().contains(name))
 				.forEach((name) -> problems.add(where + ": " + name + " is not in the scrape"));
@@ -81,17 +83,19 @@ class DashboardTests extends SampleAppTestSupport {
 		assertThat(problems).as("queries that the real scrape cannot answer; the rawtcp names in the scrape are %s",
 				scrape.names().stream().filter((name) -> name.startsWith("rawtcp_")).toList())
 			.isEmpty();
-		assertThat(used).containsAll(REQUIRED_IN_DASHBOARD);
+		assertThat(expressions(dashboards().get(DASHBOARD)).stream().flatMap((e) -> PromQl.metricNames(e).stream()))
+			.containsAll(REQUIRED_IN_DASHBOARD);
 	}
 
 	@Test
 	void shouldFilterEveryPerListenerMetricByTheListenerVariable() throws Exception {
-		JsonNode dashboard = dashboard();
-		List<String> variables = new ArrayList<>();
-		dashboard.path("templating").path("list").forEach((variable) -> variables.add(variable.path("name").asString()));
-		assertThat(variables).contains("datasource", "listener");
 		PrometheusScrape scrape = scrape();
-		for (String expression : dashboardExpressions()) {
+		for (JsonNode dashboard : dashboards().values()) {
+			List<String> variables = new ArrayList<>();
+			dashboard.path("templating").path("list").forEach((variable) -> variables.add(variable.path("name").asString()));
+			assertThat(variables).contains("datasource", "listener");
+		}
+		for (String expression : expressions(dashboards().get(DASHBOARD))) {
 			for (String name : PromQl.metricNames(expression)) {
 				if (scrape.labelNames(name).contains("listener") && !expression.startsWith("label_values")) {
 					assertThat(PromQl.matchedLabels(expression).getOrDefault(name, Set.of()))
@@ -130,17 +134,29 @@ class DashboardTests extends SampleAppTestSupport {
 		}
 	}
 
-	static JsonNode dashboard() throws Exception {
-		return JsonMapper.builder().build().readTree(Files.readString(DocsFiles.docs("dashboard/rawtcp-grafana.json")));
+	/**
+	 * Every Grafana dashboard in {@code docs/dashboard/}, by file name.
+	 * @return the dashboards
+	 * @throws Exception if a file cannot be read
+	 */
+	static Map<String, JsonNode> dashboards() throws Exception {
+		Map<String, JsonNode> dashboards = new TreeMap<>();
+		JsonMapper json = JsonMapper.builder().build();
+		try (Stream<Path> files = Files.list(DocsFiles.docs("dashboard"))) {
+			for (Path file : files.filter((f) -> f.toString().endsWith(".json")).toList()) {
+				dashboards.put(file.getFileName().toString(), json.readTree(Files.readString(file)));
+			}
+		}
+		assertThat(dashboards).containsKey(DASHBOARD);
+		return dashboards;
 	}
 
 	/**
-	 * Every PromQL expression of the dashboard: panel targets (rows included) and variable queries.
+	 * Every PromQL expression of a dashboard: panel targets (rows included) and variable queries.
+	 * @param dashboard the dashboard
 	 * @return the expressions
-	 * @throws Exception if the file cannot be read
 	 */
-	static List<String> dashboardExpressions() throws Exception {
-		JsonNode dashboard = dashboard();
+	static List<String> expressions(JsonNode dashboard) {
 		List<String> expressions = new ArrayList<>();
 		collectTargets(dashboard.path("panels"), expressions);
 		for (JsonNode variable : dashboard.path("templating").path("list")) {
@@ -149,7 +165,7 @@ class DashboardTests extends SampleAppTestSupport {
 				expressions.add(query.isString() ? query.asString() : query.path("query").asString());
 			}
 		}
-		assertThat(expressions).as("expressions in the dashboard").hasSizeGreaterThan(10);
+		assertThat(expressions).as("expressions in the dashboard").hasSizeGreaterThan(5);
 		return expressions;
 	}
 
