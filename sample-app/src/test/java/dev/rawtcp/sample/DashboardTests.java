@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.rawtcp.epoll.Epoll;
@@ -122,6 +124,26 @@ class DashboardTests extends SampleAppTestSupport {
 			assertThat(candidate).containsKeys("alert", "expr", "labels", "annotations");
 			assertThat((Map<String, Object>) candidate.get("annotations")).containsKeys("summary", "description");
 		});
+	}
+
+	@Test
+	void shouldNameOnlyPrometheusMetricsOfARealScrapeInTheDocs() throws Exception {
+		Set<String> names = scrape().names();
+		Pattern metric = Pattern.compile("\\brawtcp_[a-z_]*[a-z]");
+		List<String> unknown = new ArrayList<>();
+		List<Path> pages = new ArrayList<>(List.of(DocsFiles.docs().getParent().resolve("README.md")));
+		try (Stream<Path> files = Files.walk(DocsFiles.docs())) {
+			files.filter((file) -> file.toString().endsWith(".md")).sorted().forEach(pages::add);
+		}
+		for (Path page : pages) {
+			Matcher matcher = metric.matcher(Files.readString(page));
+			while (matcher.find()) {
+				if (!names.contains(matcher.group())) {
+					unknown.add(page.getFileName() + ": " + matcher.group());
+				}
+			}
+		}
+		assertThat(unknown).as("Prometheus names in the docs that the scrape does not have").isEmpty();
 	}
 
 	private void createTraffic() throws Exception {
