@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -33,10 +35,13 @@ import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerState;
 import dev.rawtcp.PortInUseException;
 import dev.rawtcp.TcpHandler;
+import dev.rawtcp.Transport;
+import dev.rawtcp.epoll.Epoll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Whole applications started with {@link org.springframework.boot.SpringApplication}: startup
@@ -90,10 +95,12 @@ class RawTcpApplicationTests {
 			.contains("Invalid value '0' for property 'rawtcp.listeners.echo.keepalive.count': must be at least 1.");
 	}
 
-	@Test
-	void shouldEchoEveryByteReadBeforeClosingOnShutdown() throws Exception {
-		ConfigurableApplicationContext context = application("rawtcp.listeners.echo.port=0",
-				"rawtcp.shutdown.grace-period=20s")
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(value = Transport.class, names = { "EPOLL", "NIO" })
+	void shouldEchoEveryByteReadBeforeClosingOnShutdown(Transport transport) throws Exception {
+		assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll is not available here");
+		ConfigurableApplicationContext context = application("rawtcp.transport=" + transport.tagValue(),
+				"rawtcp.listeners.echo.port=0", "rawtcp.shutdown.grace-period=20s")
 			.run();
 		CountingEchoHandler handler = context.getBean(CountingEchoHandler.class);
 		Listener listener = context.getBean(RawTcpServer.class).getListener("echo").orElseThrow();
@@ -114,6 +121,7 @@ class RawTcpApplicationTests {
 			writer.get(30, TimeUnit.SECONDS);
 			byte[] echoed = reader.get(30, TimeUnit.SECONDS);
 			assertThat(listener.state()).isEqualTo(ListenerState.STOPPED);
+			assertThat(listener.transport()).isEqualTo(transport);
 			assertThat((long) echoed.length).isEqualTo(handler.bytes.get()).isPositive().isLessThanOrEqualTo(written.get());
 			for (int i = 0; i < echoed.length; i++) {
 				if (echoed[i] != pattern(i)) {

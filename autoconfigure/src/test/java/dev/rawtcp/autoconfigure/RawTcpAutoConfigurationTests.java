@@ -316,7 +316,6 @@ class RawTcpAutoConfigurationTests {
 
 	@Test
 	void shouldUseNioWhenJnrFfiIsMissing() {
-		assumeNioTransportLanded();
 		this.echo.withClassLoader(new FilteredClassLoader("jnr.ffi"))
 			.withPropertyValues("rawtcp.port=0")
 			.run((context) -> {
@@ -327,7 +326,6 @@ class RawTcpAutoConfigurationTests {
 
 	@Test
 	void shouldUseNioWhenAskedFor() {
-		assumeNioTransportLanded();
 		this.echo.withPropertyValues("rawtcp.transport=nio")
 			.run((context) -> assertThat(context.getBean(EventLoopGroup.class).transport()).isEqualTo(Transport.NIO));
 	}
@@ -444,19 +442,6 @@ class RawTcpAutoConfigurationTests {
 				.getFailure()
 				.satisfies((failure) -> assertThat(messages(failure)).anyMatch((message) -> message
 					.contains("Failed to bind properties under 'rawtcp.transport'"))));
-	}
-
-	/**
-	 * Until the nio transport lands on main its group is a placeholder that throws
-	 * {@link UnsupportedOperationException}; remove this assumption then.
-	 */
-	private static void assumeNioTransportLanded() {
-		try (EventLoopGroup group = EventLoopGroup.create(Transport.NIO, 1)) {
-			assertThat(group.transport()).isEqualTo(Transport.NIO);
-		}
-		catch (UnsupportedOperationException ex) {
-			assumeTrue(false, "the nio transport has not landed yet: " + ex.getMessage());
-		}
 	}
 
 	private static ContextConsumer<AssertableApplicationContext> failsNaming(String key, String reason) {

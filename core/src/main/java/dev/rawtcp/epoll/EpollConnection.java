@@ -6,9 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -22,6 +20,8 @@ import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.internal.ChannelTcpStream;
+import dev.rawtcp.internal.ConnectionAttributes;
+import dev.rawtcp.internal.PeriodicCheck;
 import dev.rawtcp.internal.StreamChannel;
 import dev.rawtcp.internal.WriteQueue;
 
@@ -94,7 +94,7 @@ final class EpollConnection implements Connection {
 
 	private volatile long bytesSent;
 
-	private volatile @Nullable Map<String, Object> attributes;
+	private final ConnectionAttributes attributes = new ConnectionAttributes();
 
 	// thread-per-connection mode
 
@@ -103,6 +103,9 @@ final class EpollConnection implements Connection {
 	private boolean handlerDone;
 
 	private volatile boolean draining;
+
+	/** The handler thread saw the peer's reset: what it throws next is the reset, not a handler bug. */
+	private volatile boolean peerReset;
 
 	private volatile int readSeq;
 
@@ -151,7 +154,7 @@ final class EpollConnection implements Connection {
 			}
 		}
 		catch (IOException ex) {
-			this.listener.logIoError(this, ex);
+			this.listener.log().ioError(this, ex.getMessage());
 			this.fdClosed = true;
 			Native.close(this.fd);
 			this.state = CLOSED;
@@ -182,19 +185,18 @@ final class EpollConnection implements Connection {
 	private void watch() {
 		if (!this.watched) {
 			this.watched = true;
-			long interval = this.listener.idleCheckIntervalNanos();
-			this.loop.watch((interval > 0) ? interval : TimeUnit.MILLISECONDS.toNanos(50));
+			this.loop.checks.watch(this.listener.idleCheckIntervalNanos(), this.loop.now);
 		}
 	}
 
+	/** Check this connection at least every 50 ms while it has a deadline (linger, drain). */
 	private void watchLinger() {
-		if (!this.watched) {
-			this.watched = true;
-			this.loop.watch(TimeUnit.MILLISECONDS.toNanos(50));
+		if (this.watched) {
+			this.loop.checks.require(PeriodicCheck.DEADLINE_INTERVAL_NANOS, this.loop.now);
 		}
 		else {
-			this.loop.watch(TimeUnit.MILLISECONDS.toNanos(50));
-			this.loop.unwatch();
+			this.watched = true;
+			this.loop.checks.watch(PeriodicCheck.DEADLINE_INTERVAL_NANOS, this.loop.now);
 		}
 	}
 
@@ -369,7 +371,8 @@ final class EpollConnection implements Connection {
 		}
 		WriteQueue q = queue();
 		if (!q.add(src)) {
-			this.listener.writeLimitExceeded(this, q.size() + src.remaining());
+			this.listener.log().writeLimitExceeded(this.remoteAddress, q.size() + src.remaining(),
+					this.listener.config().writeBufferLimit());
 			src.position(src.limit());
 			abortNow(CloseReason.ERROR);
 			return;
@@ -573,7 +576,7 @@ final class EpollConnection implements Connection {
 	private void closeOnError(int errno, String syscall) {
 		CloseReason why = Errors.isReset(errno) ? CloseReason.RESET : CloseReason.ERROR;
 		if (why == CloseReason.ERROR) {
-			this.listener.logIoError(this, Errors.newIOException(syscall, errno));
+			this.listener.log().ioError(this, Errors.newIOException(syscall, errno).getMessage());
 		}
 		if (this.queue != null) {
 			this.queue.clear();
@@ -591,7 +594,7 @@ final class EpollConnection implements Connection {
 		this.state = CLOSED;
 		if (this.watched) {
 			this.watched = false;
-			this.loop.unwatch();
+			this.loop.checks.unwatch();
 		}
 		this.loop.forget(this.fd, this);
 		if (this.streamMode && !this.handlerDone) {
@@ -608,7 +611,7 @@ final class EpollConnection implements Connection {
 				this.handler.onClose(this, this.reason);
 			}
 			catch (Throwable ex) {
-				this.listener.handlerFailed(this, ex);
+				this.listener.log().handlerFailed(this.remoteAddress, ex);
 			}
 		}
 	}
@@ -628,7 +631,7 @@ final class EpollConnection implements Connection {
 	}
 
 	private void handlerFailedInLoop(Throwable ex) {
-		this.listener.handlerFailed(this, ex);
+		this.listener.log().handlerFailed(this.remoteAddress, ex);
 		if (this.state == OPEN) {
 			startClose(CloseReason.ERROR);
 		}
@@ -711,6 +714,7 @@ final class EpollConnection implements Connection {
 	int read(ByteBuffer dst) throws IOException {
 		if (this.draining || this.state != OPEN) {
 			if (this.state == CLOSED && this.reason == CloseReason.RESET) {
+				this.peerReset = true;
 				throw new SocketException("Connection reset");
 			}
 			return -1;
@@ -734,6 +738,7 @@ final class EpollConnection implements Connection {
 			return 0;
 		}
 		if (Errors.isReset(errno)) {
+			this.peerReset = true;
 			this.loop.execute(() -> closeOnError(errno, "read"));
 		}
 		throw Errors.newIOException("read", errno);
@@ -759,6 +764,7 @@ final class EpollConnection implements Connection {
 			return 0;
 		}
 		if (Errors.isReset(errno)) {
+			this.peerReset = true;
 			this.loop.execute(() -> closeOnError(errno, "send"));
 		}
 		throw Errors.newIOException("send", errno);
@@ -811,7 +817,10 @@ final class EpollConnection implements Connection {
 	}
 
 	void handlerFailed(Throwable error) {
-		this.listener.handlerFailed(this, error);
+		if (!this.peerReset) {
+			// a peer reset is counted as reason=reset, not as a handler error (and not logged above DEBUG)
+			this.listener.log().handlerFailed(this.remoteAddress, error);
+		}
 		this.loop.execute(() -> {
 			this.handlerDone = true;
 			if (this.state == CLOSED) {
@@ -871,30 +880,13 @@ final class EpollConnection implements Connection {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> @Nullable T attribute(String key) {
-		Map<String, Object> map = this.attributes;
-		return (map != null) ? (T) map.get(key) : null;
+		return this.attributes.get(key);
 	}
 
 	@Override
 	public void attribute(String key, @Nullable Object value) {
-		Map<String, Object> map = this.attributes;
-		if (map == null) {
-			synchronized (this) {
-				map = this.attributes;
-				if (map == null) {
-					map = new ConcurrentHashMap<>();
-					this.attributes = map;
-				}
-			}
-		}
-		if (value == null) {
-			map.remove(key);
-		}
-		else {
-			map.put(key, value);
-		}
+		this.attributes.set(key, value);
 	}
 
 	@Override

@@ -5,16 +5,19 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.rawtcp.internal.LoopCalls;
+import dev.rawtcp.internal.LoopTimers;
+import dev.rawtcp.internal.PeriodicCheck;
 
 /**
  * One event-loop thread: an epoll fd in level-triggered mode for event-loop connections
@@ -79,19 +82,15 @@ final class EpollEventLoop implements Executor {
 
 	private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
 
-	private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+	private final LoopTimers timers = new LoopTimers();
+
+	/** When to scan connections for idle timeouts and linger deadlines. */
+	final PeriodicCheck checks = new PeriodicCheck();
 
 	private Object[] handles = new Object[1024];
 
 	/** Time of the current iteration ({@link System#nanoTime()}), cached: no clock read per read. */
 	long now = System.nanoTime();
-
-	/** Connections on this loop whose idle timeout or linger deadline needs checking. */
-	private int watched;
-
-	private long checkIntervalNanos = Long.MAX_VALUE;
-
-	private long nextCheck = Long.MAX_VALUE;
 
 	private volatile boolean running = true;
 
@@ -135,36 +134,8 @@ final class EpollEventLoop implements Executor {
 	 * @param timeoutMillis how long to wait
 	 * @return the result, or {@code null} on timeout or failure
 	 */
-	<T> T call(Callable<T> task, long timeoutMillis) {
-		if (inLoop()) {
-			try {
-				return task.call();
-			}
-			catch (Exception ex) {
-				return null;
-			}
-		}
-		if (!this.thread.isAlive()) {
-			return null;
-		}
-		CompletableFuture<T> future = new CompletableFuture<>();
-		execute(() -> {
-			try {
-				future.complete(task.call());
-			}
-			catch (Throwable ex) {
-				future.completeExceptionally(ex);
-			}
-		});
-		try {
-			return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			return null;
-		}
+	<T> @Nullable T call(Callable<T> task, long timeoutMillis) {
+		return LoopCalls.call(this, this.thread, task, timeoutMillis);
 	}
 
 	/**
@@ -173,7 +144,7 @@ final class EpollEventLoop implements Executor {
 	 * @param task the task
 	 */
 	void schedule(long delayNanos, Runnable task) {
-		this.timers.add(new Timer(System.nanoTime() + delayNanos, task));
+		this.timers.schedule(System.nanoTime() + delayNanos, task);
 	}
 
 	// Registration (loop thread only)
@@ -201,29 +172,6 @@ final class EpollEventLoop implements Executor {
 		}
 	}
 
-	/**
-	 * Make the periodic check run at least every {@code intervalNanos} while this
-	 * connection is watched.
-	 */
-	void watch(long intervalNanos) {
-		this.watched++;
-		if (intervalNanos < this.checkIntervalNanos) {
-			this.checkIntervalNanos = intervalNanos;
-		}
-		long next = this.now + this.checkIntervalNanos;
-		if (next - this.nextCheck < 0 || this.nextCheck == Long.MAX_VALUE) {
-			this.nextCheck = next;
-		}
-	}
-
-	void unwatch() {
-		if (--this.watched <= 0) {
-			this.watched = 0;
-			this.checkIntervalNanos = Long.MAX_VALUE;
-			this.nextCheck = Long.MAX_VALUE;
-		}
-	}
-
 	// The loop
 
 	private void run() {
@@ -244,8 +192,8 @@ final class EpollEventLoop implements Executor {
 				}
 				processEvents(n);
 				runTasks();
-				runTimers();
-				if (this.now - this.nextCheck >= 0 && this.nextCheck != Long.MAX_VALUE) {
+				this.timers.runDue(this.now);
+				if (this.checks.due(this.now)) {
 					periodicCheck();
 				}
 			}
@@ -263,10 +211,10 @@ final class EpollEventLoop implements Executor {
 		if (!this.tasks.isEmpty()) {
 			return 0;
 		}
-		long deadline = this.nextCheck;
-		Timer timer = this.timers.peek();
-		if (timer != null && (deadline == Long.MAX_VALUE || timer.deadline - deadline < 0)) {
-			deadline = timer.deadline;
+		long deadline = this.checks.nextDeadline();
+		long timer = this.timers.nextDeadline();
+		if (timer != Long.MAX_VALUE && (deadline == Long.MAX_VALUE || timer - deadline < 0)) {
+			deadline = timer;
 		}
 		if (deadline == Long.MAX_VALUE) {
 			return -1;
@@ -311,19 +259,6 @@ final class EpollEventLoop implements Executor {
 		}
 	}
 
-	private void runTimers() {
-		Timer timer;
-		while ((timer = this.timers.peek()) != null && this.now - timer.deadline >= 0) {
-			this.timers.poll();
-			try {
-				timer.task.run();
-			}
-			catch (Throwable ex) {
-				logger.warn("rawtcp event loop timer failed", ex);
-			}
-		}
-	}
-
 	private void periodicCheck() {
 		Object[] handles = this.handles;
 		for (Object handle : handles) {
@@ -331,8 +266,6 @@ final class EpollEventLoop implements Executor {
 				connection.check(this.now);
 			}
 		}
-		this.nextCheck = (this.checkIntervalNanos == Long.MAX_VALUE) ? Long.MAX_VALUE
-				: this.now + this.checkIntervalNanos;
 	}
 
 	/** Connections on this loop, for snapshots and shutdown. Loop thread only. */
@@ -374,15 +307,6 @@ final class EpollEventLoop implements Executor {
 		}
 		Native.close(this.eventFd);
 		Native.close(this.epfd);
-	}
-
-	private record Timer(long deadline, Runnable task) implements Comparable<Timer> {
-
-		@Override
-		public int compareTo(Timer other) {
-			return Long.compare(this.deadline - other.deadline, 0);
-		}
-
 	}
 
 }

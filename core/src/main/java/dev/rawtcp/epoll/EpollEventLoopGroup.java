@@ -18,6 +18,7 @@ import dev.rawtcp.RawTcpException;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
+import dev.rawtcp.internal.ListenerModes;
 
 /**
  * The epoll transport: N event-loop threads, each with its own epoll fd. Listeners accept
@@ -80,13 +81,13 @@ public final class EpollEventLoopGroup implements EventLoopGroup {
 
 	@Override
 	public Listener bind(ListenerConfig config, TcpHandler handler) {
-		checkMode(config, ListenerMode.EVENT_LOOP);
+		ListenerModes.resolve(config, ListenerMode.EVENT_LOOP);
 		return bind(config, handler, null);
 	}
 
 	@Override
 	public Listener bind(ListenerConfig config, TcpStreamHandler handler) {
-		checkMode(config, ListenerMode.THREAD_PER_CONNECTION);
+		ListenerModes.resolve(config, ListenerMode.THREAD_PER_CONNECTION);
 		return bind(config, null, handler);
 	}
 
@@ -101,13 +102,6 @@ public final class EpollEventLoopGroup implements EventLoopGroup {
 				listener.localAddress(), listener.mode().value(), config.backlog(),
 				listener.effectiveBacklog().orElse(-1));
 		return listener;
-	}
-
-	static void checkMode(ListenerConfig config, ListenerMode handlerMode) {
-		if (config.mode() != ListenerMode.AUTO && config.mode() != handlerMode) {
-			throw new IllegalArgumentException("Listener '" + config.name() + "' has mode '" + config.mode().value()
-					+ "' but its handler is for mode '" + handlerMode.value() + "'");
-		}
 	}
 
 	void listenerStopped(EpollListener listener) {

@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -35,9 +33,10 @@ import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
-import dev.rawtcp.codec.CodecException;
 import dev.rawtcp.internal.HandlerThreads;
-import dev.rawtcp.internal.LogThrottle;
+import dev.rawtcp.internal.ListenerLog;
+import dev.rawtcp.internal.OpenConnections;
+import dev.rawtcp.internal.PeriodicCheck;
 import dev.rawtcp.internal.WriteQueue;
 
 /**
@@ -50,8 +49,6 @@ final class EpollListener implements Listener {
 	private static final Logger logger = LoggerFactory.getLogger(EpollListener.class);
 
 	private static final int MAX_ACCEPTS_PER_WAKEUP = 64;
-
-	private static final long ACCEPT_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final EpollEventLoopGroup group;
 
@@ -73,13 +70,9 @@ final class EpollListener implements Listener {
 
 	private final ListenerStats stats = new ListenerStats();
 
-	private final Map<Long, EpollConnection> connections = new ConcurrentHashMap<>();
+	private final OpenConnections<EpollConnection> connections = new OpenConnections<>();
 
-	private final LogThrottle acceptErrorLog = new LogThrottle(10, TimeUnit.SECONDS);
-
-	private final LogThrottle handlerErrorLog = new LogThrottle(10, TimeUnit.SECONDS);
-
-	private final LogThrottle ioErrorLog = new LogThrottle(10, TimeUnit.SECONDS);
+	private final ListenerLog log;
 
 	private final long idleTimeoutNanos;
 
@@ -104,6 +97,7 @@ final class EpollListener implements Listener {
 		this.socket = socket;
 		this.localAddress = localAddress;
 		this.idleTimeoutNanos = config.idleTimeout().toNanos();
+		this.log = new ListenerLog(logger, config.name(), this.stats);
 	}
 
 	/**
@@ -244,31 +238,24 @@ final class EpollListener implements Listener {
 			EpollEventLoop target = this.group.next();
 			EpollConnection connection = new EpollConnection(target, this, fd, remote, this.handler);
 			this.stats.recordAccepted();
-			this.connections.put(connection.id(), connection);
+			this.connections.add(connection.id(), connection);
 			connection.register();
 		}
 	}
 
 	private void acceptFailed(int errno) {
 		String name = Errors.name(errno);
-		this.stats.recordAcceptError(ListenerStats.KNOWN_ACCEPT_ERRNOS.contains(name) ? name : name);
 		if (errno == Errors.ECONNABORTED || errno == Errors.EINTR) {
+			this.stats.recordAcceptError(name);
 			return;
 		}
-		long suppressed = this.acceptErrorLog.tryAcquire();
-		boolean exhausted = errno == Errors.EMFILE || errno == Errors.ENFILE || errno == Errors.ENOBUFS
-				|| errno == Errors.ENOMEM;
-		if (suppressed >= 0) {
-			logger.warn("Listener '{}': accept4 failed with {} ({}){}; {}", name(), name, Native.strerror(errno),
-					(suppressed > 0) ? " and " + suppressed + " more times since the last report" : "",
-					exhausted ? "pausing accepts for 100 ms (raise the file-descriptor limit, ulimit -n)"
-							: "continuing");
-		}
+		boolean exhausted = ListenerLog.isExhaustion(name);
+		this.log.acceptFailed(name, Native.strerror(errno), exhausted);
 		if (exhausted && !this.backingOff) {
 			// the level stays readable while fds are exhausted: stop watching it rather than spin
 			this.backingOff = true;
 			setAccepting(false);
-			this.acceptLoop.schedule(ACCEPT_BACKOFF_NANOS, () -> {
+			this.acceptLoop.schedule(ListenerLog.ACCEPT_BACKOFF_NANOS, () -> {
 				this.backingOff = false;
 				if (this.state == ListenerState.RUNNING) {
 					setAccepting(true);
@@ -280,46 +267,13 @@ final class EpollListener implements Listener {
 	// Called by connections, on their loops
 
 	void connectionClosed(EpollConnection connection, CloseReason reason) {
-		if (this.connections.remove(connection.id()) != null) {
+		if (this.connections.remove(connection.id())) {
 			this.stats.recordClosed(reason);
 		}
 	}
 
-	void handlerFailed(EpollConnection connection, Throwable ex) {
-		this.stats.recordHandlerError();
-		boolean frameError = ex instanceof CodecException;
-		if (frameError) {
-			this.stats.recordFrameError();
-		}
-		long suppressed = this.handlerErrorLog.tryAcquire();
-		if (suppressed < 0) {
-			return;
-		}
-		String more = (suppressed > 0) ? " (" + suppressed + " more handler errors since the last report)" : "";
-		if (frameError) {
-			logger.warn("Listener '{}': closing {}: {}{}", name(), connection.remoteAddress(), ex.getMessage(), more);
-		}
-		else {
-			logger.warn("Listener '{}': handler failed on {}; closing it{}", name(), connection.remoteAddress(), more,
-					ex);
-		}
-	}
-
-	void writeLimitExceeded(EpollConnection connection, long wanted) {
-		long suppressed = this.ioErrorLog.tryAcquire();
-		if (suppressed >= 0) {
-			logger.warn("Listener '{}': closing {}: {} bytes would be queued, over write-buffer.limit {}{}", name(),
-					connection.remoteAddress(), wanted, this.config.writeBufferLimit(),
-					(suppressed > 0) ? " (" + suppressed + " similar events suppressed)" : "");
-		}
-	}
-
-	void logIoError(EpollConnection connection, IOException ex) {
-		long suppressed = this.ioErrorLog.tryAcquire();
-		if (suppressed >= 0) {
-			logger.warn("Listener '{}': I/O error on {}: {}{}", name(), connection.remoteAddress(), ex.getMessage(),
-					(suppressed > 0) ? " (" + suppressed + " similar events suppressed)" : "");
-		}
+	ListenerLog log() {
+		return this.log;
 	}
 
 	WriteQueue newWriteQueue() {
@@ -332,10 +286,7 @@ final class EpollListener implements Listener {
 	}
 
 	long idleCheckIntervalNanos() {
-		if (this.idleTimeoutNanos <= 0) {
-			return 0;
-		}
-		return Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(this.idleTimeoutNanos / 4, TimeUnit.SECONDS.toNanos(1)));
+		return PeriodicCheck.idleIntervalNanos(this.config.idleTimeout());
 	}
 
 	@Nullable TcpStreamHandler streamHandler() {
@@ -518,15 +469,7 @@ final class EpollListener implements Listener {
 	}
 
 	private void waitForConnections(long deadline) {
-		while (!this.connections.isEmpty() && System.nanoTime() - deadline < 0 && this.group.isAlive()) {
-			try {
-				Thread.sleep(5);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
+		this.connections.awaitEmpty(deadline, this.group::isAlive);
 	}
 
 	@Override

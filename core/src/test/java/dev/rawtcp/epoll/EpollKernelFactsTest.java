@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * What only the epoll transport can do: read back what the kernel made of the listener.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class EpollListenerTest {
+class EpollKernelFactsTest {
 
 	private EventLoopGroup group;
 

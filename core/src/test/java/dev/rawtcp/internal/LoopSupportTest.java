@@ -1,0 +1,119 @@
+package dev.rawtcp.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The small pieces both transports' loops are built from.
+ */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class LoopSupportTest {
+
+	@Test
+	void shouldScanAQuarterOfTheIdleTimeoutBetween10MillisAnd1Second() {
+		assertThat(PeriodicCheck.idleIntervalNanos(Duration.ZERO)).isZero();
+		assertThat(PeriodicCheck.idleIntervalNanos(Duration.ofMillis(400))).isEqualTo(Duration.ofMillis(100).toNanos());
+		assertThat(PeriodicCheck.idleIntervalNanos(Duration.ofMinutes(5))).isEqualTo(Duration.ofSeconds(1).toNanos());
+		assertThat(PeriodicCheck.idleIntervalNanos(Duration.ofMillis(1))).isEqualTo(Duration.ofMillis(10).toNanos());
+	}
+
+	@Test
+	void shouldScanOnlyWhileSomethingIsWatched() {
+		PeriodicCheck check = new PeriodicCheck();
+		assertThat(check.due(0)).isFalse();
+		assertThat(check.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+		check.watch(100, 0);
+		assertThat(check.due(99)).isFalse();
+		assertThat(check.due(100)).isTrue();
+		assertThat(check.nextDeadline()).isEqualTo(200);
+		check.require(10, 100);
+		assertThat(check.nextDeadline()).isEqualTo(110);
+		check.unwatch();
+		assertThat(check.due(1000)).isFalse();
+		assertThat(check.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+	}
+
+	@Test
+	void shouldRunDueTimersInDeadlineThenSchedulingOrder() {
+		LoopTimers timers = new LoopTimers();
+		List<String> ran = new ArrayList<>();
+		timers.schedule(20, () -> ran.add("b"));
+		timers.schedule(10, () -> ran.add("a"));
+		timers.schedule(20, () -> ran.add("c"));
+		timers.schedule(30, () -> ran.add("late"));
+		timers.schedule(15, () -> {
+			throw new IllegalStateException("a failing timer (expected by the test)");
+		});
+		assertThat(timers.nextDeadline()).isEqualTo(10);
+		timers.runDue(25);
+		assertThat(ran).containsExactly("a", "b", "c");
+		assertThat(timers.nextDeadline()).isEqualTo(30);
+	}
+
+	@Test
+	void shouldHandOutItemsInTurn() {
+		RoundRobin<String> loops = new RoundRobin<>(List.of("1", "2", "3"));
+		List<String> order = new ArrayList<>();
+		for (int i = 0; i < 7; i++) {
+			order.add(loops.next());
+		}
+		assertThat(order).containsExactly("1", "2", "3", "1", "2", "3", "1");
+	}
+
+	@Test
+	void shouldWaitUntilTheLastConnectionIsRemoved() throws Exception {
+		OpenConnections<String> open = new OpenConnections<>();
+		open.add(1, "a");
+		open.add(2, "b");
+		assertThat(open.awaitEmpty(System.nanoTime() + Duration.ofMillis(20).toNanos(), () -> true)).isFalse();
+		CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(
+				() -> open.awaitEmpty(System.nanoTime() + Duration.ofSeconds(5).toNanos(), () -> true));
+		assertThat(open.remove(1)).isTrue();
+		assertThat(open.remove(1)).isFalse();
+		assertThat(open.remove(2)).isTrue();
+		assertThat(waiting.get(5, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void shouldStopWaitingWhenTheLoopsAreGone() {
+		OpenConnections<String> open = new OpenConnections<>();
+		open.add(1, "a");
+		assertThat(open.awaitEmpty(System.nanoTime() + Duration.ofSeconds(5).toNanos(), () -> false)).isFalse();
+	}
+
+	@Test
+	void shouldKeepAttributesUntilRemoved() {
+		ConnectionAttributes attributes = new ConnectionAttributes();
+		assertThat((Object) attributes.get("k")).isNull();
+		attributes.set("k", 42);
+		assertThat((Integer) attributes.get("k")).isEqualTo(42);
+		attributes.set("k", null);
+		assertThat((Object) attributes.get("k")).isNull();
+	}
+
+	@Test
+	void shouldRunACallOnTheLoopThreadAndReturnItsResult() throws Exception {
+		java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor();
+		try {
+			Thread loopThread = loop.submit(Thread::currentThread).get();
+			Boolean onLoop = LoopCalls.call(loop, loopThread, () -> Thread.currentThread() == loopThread, 1000);
+			assertThat(onLoop).isTrue();
+			Object failed = LoopCalls.call(loop, loopThread, () -> {
+				throw new IllegalStateException("expected by the test");
+			}, 1000);
+			assertThat(failed).isNull();
+		}
+		finally {
+			loop.shutdownNow();
+		}
+	}
+
+}
