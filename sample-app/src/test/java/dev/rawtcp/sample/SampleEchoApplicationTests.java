@@ -8,7 +8,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +45,30 @@ class SampleEchoApplicationTests extends SampleAppTestSupport {
 		assertThat(Arrays.mismatch(echoed, payload)).as("first differing byte").isEqualTo(-1);
 		client.shutdownOutput();
 		assertThat(client.getInputStream().read()).as("end of stream after a half-close").isEqualTo(-1);
+	}
+
+	@Test
+	void shouldEchoEverythingToAPeerThatWritesMoreThanTheWriteBufferLimitBeforeReading() throws Exception {
+		// 24 MiB is more than rawtcp.write-buffer.limit (16MB): without the handler's flow control the
+		// server would read it all, queue it for this non-reading peer, and close the connection
+		byte[] payload = new byte[24 * 1024 * 1024];
+		new Random(3).nextBytes(payload);
+		Socket client = connect(this.echoPort);
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeAll(client, payload));
+		String path = "$.connections[?(@.remoteAddress == '127.0.0.1:" + client.getLocalPort() + "')].bytesReceived";
+		long[] last = { -1 };
+		// read nothing until the server has stopped reading from us (suspended) or took everything
+		await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(300)).until(() -> {
+			List<Number> received = JsonPath.parse(get("/actuator/rawtcp/echo")).read(path);
+			long now = received.isEmpty() ? -1 : received.get(0).longValue();
+			boolean stable = now > 0 && now == last[0];
+			last[0] = now;
+			return stable || writer.isDone();
+		});
+		assertThat(last[0]).as("bytes the server read while we did not read").isLessThan(payload.length);
+		byte[] echoed = client.getInputStream().readNBytes(payload.length);
+		writer.get(10, TimeUnit.SECONDS);
+		assertThat(Arrays.mismatch(echoed, payload)).as("first differing byte").isEqualTo(-1);
 	}
 
 	@Test
