@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param bytesReceived bytes read so far
  * @param bytesSent bytes sent so far
  * @param tcpInfo the kernel's TCP_INFO, or {@code null} where the transport has none
+ * @param socketOptions the connection's options as read back from the kernel
  */
 public record ConnectionInfo(long id, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
-		Instant openedAt, long bytesReceived, long bytesSent, @Nullable TcpInfo tcpInfo) {
+		Instant openedAt, long bytesReceived, long bytesSent, @Nullable TcpInfo tcpInfo,
+		SocketOptionsView socketOptions) {
 
 	/**
 	 * Snapshot a connection now.
@@ -28,7 +30,7 @@ public record ConnectionInfo(long id, InetSocketAddress remoteAddress, InetSocke
 	public static ConnectionInfo of(Connection connection) {
 		return new ConnectionInfo(connection.id(), connection.remoteAddress(), connection.localAddress(),
 				connection.openedAt(), connection.bytesReceived(), connection.bytesSent(),
-				connection.tcpInfo().orElse(null));
+				connection.tcpInfo().orElse(null), connection.socketOptions());
 	}
 
 }

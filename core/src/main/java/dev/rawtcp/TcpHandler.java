@@ -45,7 +45,11 @@ public interface TcpHandler {
 
 	/**
 	 * The write queue crossed the high water mark ({@code writable == false}) or drained
-	 * below the low water mark ({@code writable == true}).
+	 * below the low water mark ({@code writable == true}). While a connection is not
+	 * writable the transport stops reading from it (the peer's data waits in the kernel,
+	 * and TCP flow control slows the peer down), so a handler that answers what it reads
+	 * keeps memory bounded without doing anything; {@code write-buffer.limit} still closes
+	 * a connection whose handler writes on without reading.
 	 * @param connection the connection
 	 * @param writable whether writing is advised again
 	 * @throws Exception to close the connection

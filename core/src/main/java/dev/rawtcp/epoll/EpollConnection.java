@@ -78,6 +78,9 @@ final class EpollConnection implements Connection {
 
 	private boolean readsSuspended;
 
+	/** Reads stop while the write queue is above its high water mark (event-loop mode). */
+	private boolean backpressured;
+
 	private @Nullable WriteQueue queue;
 
 	private long lastActivity;
@@ -237,7 +240,7 @@ final class EpollConnection implements Connection {
 	}
 
 	private void readReady() {
-		if (this.state != OPEN || this.readsSuspended || this.inputClosed) {
+		if (this.state != OPEN || this.readsSuspended || this.backpressured || this.inputClosed) {
 			return;
 		}
 		ByteBuffer buffer = this.loop.readBuffer;
@@ -258,7 +261,7 @@ final class EpollConnection implements Connection {
 					handlerFailedInLoop(ex);
 					return;
 				}
-				if (this.state != OPEN || this.readsSuspended || count < capacity) {
+				if (this.state != OPEN || this.readsSuspended || this.backpressured || count < capacity) {
 					return;
 				}
 			}
@@ -309,7 +312,7 @@ final class EpollConnection implements Connection {
 		if (this.streamMode || this.state == CLOSED) {
 			return;
 		}
-		boolean read = (this.state == OPEN && !this.readsSuspended && !this.inputClosed)
+		boolean read = (this.state == OPEN && !this.readsSuspended && !this.backpressured && !this.inputClosed)
 				|| (this.state == LINGERING && !this.inputClosed);
 		boolean write = this.queue != null && !this.queue.isEmpty();
 		int wanted = (read ? Native.EPOLLIN : 0) | (write ? Native.EPOLLOUT : 0);
@@ -467,6 +470,8 @@ final class EpollConnection implements Connection {
 	private void afterQueueChange() {
 		WriteQueue q = this.queue;
 		if (q.updateWritability() && !this.streamMode && this.state == OPEN) {
+			// stop reading while the peer does not take what we write: memory stays bounded
+			this.backpressured = !q.isWritable();
 			try {
 				this.handler.onWritabilityChanged(this, q.isWritable());
 			}

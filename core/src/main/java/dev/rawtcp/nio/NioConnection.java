@@ -86,6 +86,9 @@ final class NioConnection implements Connection {
 
 	private boolean readsSuspended;
 
+	/** Reads stop while the write queue is above its high water mark (event-loop mode). */
+	private boolean backpressured;
+
 	private @Nullable WriteQueue queue;
 
 	private volatile long lastActivity;
@@ -212,7 +215,7 @@ final class NioConnection implements Connection {
 	}
 
 	private void readReady() {
-		if (this.state != OPEN || this.readsSuspended || this.inputClosed) {
+		if (this.state != OPEN || this.readsSuspended || this.backpressured || this.inputClosed) {
 			return;
 		}
 		ByteBuffer buffer = this.loop.readBuffer;
@@ -239,7 +242,7 @@ final class NioConnection implements Connection {
 					handlerFailedInLoop(ex);
 					return;
 				}
-				if (this.state != OPEN || this.readsSuspended || n < capacity) {
+				if (this.state != OPEN || this.readsSuspended || this.backpressured || n < capacity) {
 					return;
 				}
 			}
@@ -300,7 +303,7 @@ final class NioConnection implements Connection {
 					| ((this.writeWaiter || queued) ? SelectionKey.OP_WRITE : 0);
 		}
 		else {
-			boolean read = this.state == OPEN && !this.readsSuspended && !this.inputClosed;
+			boolean read = this.state == OPEN && !this.readsSuspended && !this.backpressured && !this.inputClosed;
 			wanted = (read ? SelectionKey.OP_READ : 0) | (queued ? SelectionKey.OP_WRITE : 0);
 		}
 		if (wanted != this.interest) {
@@ -454,6 +457,8 @@ final class NioConnection implements Connection {
 	private void afterQueueChange() {
 		WriteQueue q = this.queue;
 		if (q.updateWritability() && !this.streamMode && this.state == OPEN) {
+			// stop reading while the peer does not take what we write: memory stays bounded
+			this.backpressured = !q.isWritable();
 			try {
 				this.handler.onWritabilityChanged(this, q.isWritable());
 			}

@@ -367,7 +367,7 @@ final class NioListener implements Listener {
 
 	@Override
 	public SocketOptionsView socketOptions() {
-		return NioSockets.options(this.server);
+		return NioSockets.listenerOptions(this.server);
 	}
 
 	@Override

@@ -81,6 +81,16 @@ final class NioSockets {
 				get(channel, StandardSocketOptions.SO_REUSEADDR), get(channel, StandardSocketOptions.SO_REUSEPORT));
 	}
 
+	/**
+	 * Options of a listening channel. Keepalive and no-delay are set on each accepted channel
+	 * on nio (the JDK offers no way to set them on a listening one), so they are absent here
+	 * rather than the kernel's untouched defaults of the listening socket.
+	 */
+	static SocketOptionsView listenerOptions(ServerSocketChannel channel) {
+		return new SocketOptionsView(null, null, null, null, null, null, get(channel, StandardSocketOptions.SO_RCVBUF),
+				null, get(channel, StandardSocketOptions.SO_REUSEADDR), get(channel, StandardSocketOptions.SO_REUSEPORT));
+	}
+
 	private static <T> @Nullable T get(NetworkChannel channel, SocketOption<T> option) {
 		if (!channel.isOpen() || !channel.supportedOptions().contains(option)) {
 			return null;

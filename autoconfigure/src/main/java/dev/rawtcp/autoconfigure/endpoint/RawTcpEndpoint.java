@@ -201,17 +201,19 @@ public class RawTcpEndpoint {
 	 * @param rttMicros smoothed round-trip time ({@code tcpi_rtt})
 	 * @param rttVarianceMicros round-trip time variance ({@code tcpi_rttvar})
 	 * @param retransmits retransmissions over the connection's life ({@code tcpi_total_retrans})
+	 * @param socketOptions the connection's own options read back with {@code getsockopt}
 	 */
 	public record ConnectionDescriptor(long id, String remoteAddress, String localAddress, String openedAt,
 			long ageMillis, long bytesReceived, long bytesSent, @Nullable Long rttMicros,
-			@Nullable Long rttVarianceMicros, @Nullable Long retransmits) {
+			@Nullable Long rttVarianceMicros, @Nullable Long retransmits, SocketOptionsView socketOptions) {
 
 		static ConnectionDescriptor of(ConnectionInfo info, Instant now) {
 			TcpInfo tcp = info.tcpInfo();
 			return new ConnectionDescriptor(info.id(), format(info.remoteAddress()), format(info.localAddress()),
 					info.openedAt().toString(), Math.max(0, Duration.between(info.openedAt(), now).toMillis()),
 					info.bytesReceived(), info.bytesSent(), (tcp != null) ? tcp.rttMicros() : null,
-					(tcp != null) ? tcp.rttVarianceMicros() : null, (tcp != null) ? tcp.totalRetransmits() : null);
+					(tcp != null) ? tcp.rttVarianceMicros() : null, (tcp != null) ? tcp.totalRetransmits() : null,
+					info.socketOptions());
 		}
 
 	}
