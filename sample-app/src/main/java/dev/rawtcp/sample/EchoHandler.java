@@ -12,20 +12,10 @@ final class EchoHandler implements TcpHandler {
 
 	@Override
 	public void onData(Connection connection, ByteBuffer data) {
-		// write copies the bytes (or queues what the socket would not take): the buffer is the loop's
+		// write copies the bytes (or queues what the socket would not take): the buffer is the loop's.
+		// A peer that sends without reading is no danger: the transport stops reading from a connection
+		// whose write queue is above its high water mark, so memory stays bounded.
 		connection.write(data);
-	}
-
-	@Override
-	public void onWritabilityChanged(Connection connection, boolean writable) {
-		// a peer that sends without reading: stop reading it until its replies drain, so the write
-		// queue stays between the water marks instead of growing to the write-buffer limit
-		if (writable) {
-			connection.resumeReads();
-		}
-		else {
-			connection.suspendReads();
-		}
 	}
 
 }
