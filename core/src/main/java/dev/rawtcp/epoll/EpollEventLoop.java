@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.rawtcp.internal.LoopCalls;
+import dev.rawtcp.internal.Loop;
 import dev.rawtcp.internal.LoopTimers;
 import dev.rawtcp.internal.PeriodicCheck;
 
@@ -25,7 +25,7 @@ import dev.rawtcp.internal.PeriodicCheck;
  * and the connections and listeners registered on it. Everything a connection does to its
  * socket in event-loop mode happens on this thread, so nothing here takes a lock.
  */
-final class EpollEventLoop implements Executor {
+final class EpollEventLoop implements Loop {
 
 	private static final Logger logger = LoggerFactory.getLogger(EpollEventLoop.class);
 
@@ -111,11 +111,13 @@ final class EpollEventLoop implements Executor {
 		this.thread.start();
 	}
 
-	boolean inLoop() {
+	@Override
+	public boolean inLoop() {
 		return Thread.currentThread() == this.thread;
 	}
 
-	boolean isAlive() {
+	@Override
+	public boolean isAlive() {
 		return !this.dead && this.thread.isAlive();
 	}
 
@@ -127,23 +129,23 @@ final class EpollEventLoop implements Executor {
 		}
 	}
 
-	/**
-	 * Run a task on this loop and wait for its result.
-	 * @param <T> the result type
-	 * @param task the task
-	 * @param timeoutMillis how long to wait
-	 * @return the result, or {@code null} on timeout or failure
-	 */
-	<T> @Nullable T call(Callable<T> task, long timeoutMillis) {
+	@Override
+	public long now() {
+		return this.now;
+	}
+
+	@Override
+	public PeriodicCheck checks() {
+		return this.checks;
+	}
+
+	@Override
+	public <T> @Nullable T call(Callable<T> task, long timeoutMillis) {
 		return LoopCalls.call(this, this.thread, task, timeoutMillis);
 	}
 
-	/**
-	 * Run a task on this loop after a delay. Loop thread only.
-	 * @param delayNanos the delay
-	 * @param task the task
-	 */
-	void schedule(long delayNanos, Runnable task) {
+	@Override
+	public void schedule(long delayNanos, Runnable task) {
 		this.timers.schedule(System.nanoTime() + delayNanos, task);
 	}
 

@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.internal.LoopCalls;
+import dev.rawtcp.internal.Loop;
 import dev.rawtcp.internal.LoopTimers;
 import dev.rawtcp.internal.PeriodicCheck;
 
@@ -28,7 +28,7 @@ import dev.rawtcp.internal.PeriodicCheck;
  * connections registered on it. Everything an event-loop connection does to its channel
  * happens on this thread, so nothing here takes a lock.
  */
-final class NioEventLoop implements Executor {
+final class NioEventLoop implements Loop {
 
 	private static final Logger logger = LoggerFactory.getLogger(NioEventLoop.class);
 
@@ -73,11 +73,13 @@ final class NioEventLoop implements Executor {
 		this.thread.start();
 	}
 
-	boolean inLoop() {
+	@Override
+	public boolean inLoop() {
 		return Thread.currentThread() == this.thread;
 	}
 
-	boolean isAlive() {
+	@Override
+	public boolean isAlive() {
 		return !this.dead && this.thread.isAlive();
 	}
 
@@ -89,23 +91,23 @@ final class NioEventLoop implements Executor {
 		}
 	}
 
-	/**
-	 * Run a task on this loop and wait for its result.
-	 * @param <T> the result type
-	 * @param task the task
-	 * @param timeoutMillis how long to wait
-	 * @return the result, or {@code null} on timeout or failure
-	 */
-	<T> @Nullable T call(Callable<T> task, long timeoutMillis) {
+	@Override
+	public long now() {
+		return this.now;
+	}
+
+	@Override
+	public PeriodicCheck checks() {
+		return this.checks;
+	}
+
+	@Override
+	public <T> @Nullable T call(Callable<T> task, long timeoutMillis) {
 		return LoopCalls.call(this, this.thread, task, timeoutMillis);
 	}
 
-	/**
-	 * Run a task on this loop after a delay. Loop thread only.
-	 * @param delayNanos the delay
-	 * @param task the task
-	 */
-	void schedule(long delayNanos, Runnable task) {
+	@Override
+	public void schedule(long delayNanos, Runnable task) {
 		this.timers.schedule(System.nanoTime() + delayNanos, task);
 	}
 
