@@ -82,9 +82,17 @@ final class EpollConnection extends AbstractConnection {
 	@Override
 	protected int readOnce() throws IOException {
 		ByteBuffer buffer = this.loop.readBuffer;
-		long n = Native.read(this.fd, this.loop.readAddress, buffer.capacity());
+		int n = read(this.loop.readAddress, buffer.capacity());
 		if (n > 0) {
-			buffer.clear().limit((int) n);
+			buffer.clear().limit(n);
+		}
+		return n;
+	}
+
+	/** {@code read(2)}: bytes read, {@code 0} on {@code EAGAIN}, {@code -1} at end of stream. */
+	private int read(long address, int length) throws IOException {
+		long n = Native.read(this.fd, address, length);
+		if (n > 0) {
 			return (int) n;
 		}
 		if (n == 0) {
@@ -196,18 +204,11 @@ final class EpollConnection extends AbstractConnection {
 	@Override
 	protected int streamRead(ByteBuffer dst) throws IOException {
 		int position = dst.position();
-		long n = Native.read(this.fd, addressOf(dst) + position, dst.remaining());
+		int n = read(addressOf(dst) + position, dst.remaining());
 		if (n > 0) {
-			dst.position(position + (int) n);
-			return (int) n;
+			dst.position(position + n);
 		}
-		if (n == 0) {
-			return -1;
-		}
-		if (n == -Errors.EAGAIN) {
-			return 0;
-		}
-		throw Errors.newIOException("read", (int) -n);
+		return n;
 	}
 
 	@Override
