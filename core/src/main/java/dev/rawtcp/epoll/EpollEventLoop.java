@@ -10,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.rawtcp.internal.AbstractEventLoop;
-import dev.rawtcp.internal.LoopTimers;
 
 /**
  * One event-loop thread: an epoll fd in level-triggered mode for event-loop connections
@@ -67,17 +66,12 @@ final class EpollEventLoop extends AbstractEventLoop {
 
 	static {
 		// Running out of file descriptors must not kill a loop, yet loading a class from a directory or
-		// from a jar not opened yet takes one: load what the accept backoff (EMFILE) uses now.
+		// from a jar not opened yet takes one: load what the accept backoff (EMFILE) uses now
+		// (the shared timers are loaded by AbstractEventLoop).
 		for (int errno : new int[] { Errors.EMFILE, Errors.ENFILE, Errors.ENOBUFS, Errors.ENOMEM, Errors.ECONNABORTED }) {
 			Errors.name(errno);
 			Native.strerror(errno);
 		}
-		LoopTimers timers = new LoopTimers();
-		timers.schedule(1, () -> {
-		});
-		timers.schedule(0, () -> {
-		});
-		timers.runDue(1);
 	}
 
 	EpollEventLoop(String name, int index) throws IOException {

@@ -931,8 +931,11 @@ public abstract class AbstractConnection implements Connection {
 	}
 
 	private void handlerFailed(Throwable error) {
-		if (!this.peerReset) {
-			// a peer reset is counted as reason=reset, not as a handler error (and not logged above DEBUG)
+		boolean closedUnderIt = this.state != OPEN && error instanceof IOException
+				&& !(error instanceof dev.rawtcp.codec.CodecException);
+		if (!this.peerReset && !closedUnderIt) {
+			// a peer reset is counted as reason=reset, and an I/O error on a connection the transport
+			// already closed (idle timeout, end of grace) as that reason: neither is a handler error
 			this.listener.log().handlerFailed(this.remoteAddress, error);
 		}
 		this.loop.execute(() -> {

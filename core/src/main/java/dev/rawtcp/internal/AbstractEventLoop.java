@@ -18,6 +18,17 @@ import org.slf4j.Logger;
  */
 public abstract class AbstractEventLoop implements Loop {
 
+	static {
+		// Running out of file descriptors must not kill a loop, yet loading a class from a directory or
+		// from a jar not opened yet takes one: load what the accept backoff (EMFILE) uses now.
+		LoopTimers timers = new LoopTimers();
+		timers.schedule(1, () -> {
+		});
+		timers.schedule(0, () -> {
+		});
+		timers.runDue(1);
+	}
+
 	private static final int MAX_TASKS_PER_ITERATION = 4096;
 
 	private final Logger logger;

@@ -24,6 +24,17 @@ final class NioEventLoop extends AbstractEventLoop {
 
 	private static final Logger logger = LoggerFactory.getLogger(NioEventLoop.class);
 
+	static {
+		// Out of file descriptors, the first close of a registered channel would load (and open an fd
+		// for) the JDK's file dispatcher and kill the loop: make the JDK load it now.
+		try {
+			java.nio.channels.SocketChannel.open().close();
+		}
+		catch (java.io.IOException ex) {
+			logger.debug("Could not preload the JDK's socket classes", ex);
+		}
+	}
+
 	static final int BUFFER_SIZE = 64 * 1024;
 
 	final Selector selector;
