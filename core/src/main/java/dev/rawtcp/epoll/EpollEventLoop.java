@@ -5,19 +5,11 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.rawtcp.internal.LoopCalls;
-import dev.rawtcp.internal.LoopTimers;
-import dev.rawtcp.internal.PeriodicCheck;
+import dev.rawtcp.internal.AbstractEventLoop;
 
 /**
  * One event-loop thread: an epoll fd in level-triggered mode for event-loop connections
@@ -25,7 +17,7 @@ import dev.rawtcp.internal.PeriodicCheck;
  * and the connections and listeners registered on it. Everything a connection does to its
  * socket in event-loop mode happens on this thread, so nothing here takes a lock.
  */
-final class EpollEventLoop implements Executor {
+final class EpollEventLoop extends AbstractEventLoop {
 
 	private static final Logger logger = LoggerFactory.getLogger(EpollEventLoop.class);
 
@@ -33,15 +25,7 @@ final class EpollEventLoop implements Executor {
 
 	private static final int MAX_EVENTS = 512;
 
-	private static final int MAX_TASKS_PER_ITERATION = 4096;
-
-	private static final int AWAKE = 0;
-
-	private static final int SLEEPING = 1;
-
 	final int index;
-
-	final Thread thread;
 
 	private final int epfd;
 
@@ -78,25 +62,20 @@ final class EpollEventLoop implements Executor {
 
 	private final long oneAddress = Native.address(this.one);
 
-	private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-
-	private final AtomicInteger wakeState = new AtomicInteger(AWAKE);
-
-	private final LoopTimers timers = new LoopTimers();
-
-	/** When to scan connections for idle timeouts and linger deadlines. */
-	final PeriodicCheck checks = new PeriodicCheck();
-
 	private Object[] handles = new Object[1024];
 
-	/** Time of the current iteration ({@link System#nanoTime()}), cached: no clock read per read. */
-	long now = System.nanoTime();
-
-	private volatile boolean running = true;
-
-	private volatile boolean dead;
+	static {
+		// Running out of file descriptors must not kill a loop, yet loading a class from a directory or
+		// from a jar not opened yet takes one: load what the accept backoff (EMFILE) uses now
+		// (the shared timers are loaded by AbstractEventLoop).
+		for (int errno : new int[] { Errors.EMFILE, Errors.ENFILE, Errors.ENOBUFS, Errors.ENOMEM, Errors.ECONNABORTED }) {
+			Errors.name(errno);
+			Native.strerror(errno);
+		}
+	}
 
 	EpollEventLoop(String name, int index) throws IOException {
+		super(logger, name);
 		this.index = index;
 		this.epfd = Native.epollCreate();
 		this.eventFd = Native.eventFd();
@@ -104,47 +83,11 @@ final class EpollEventLoop implements Executor {
 		if (res != 0) {
 			throw Errors.newIOException("epoll_ctl", res);
 		}
-		this.thread = new Thread(this::run, name);
-	}
-
-	void start() {
-		this.thread.start();
-	}
-
-	boolean inLoop() {
-		return Thread.currentThread() == this.thread;
-	}
-
-	boolean isAlive() {
-		return !this.dead && this.thread.isAlive();
 	}
 
 	@Override
-	public void execute(Runnable task) {
-		this.tasks.add(task);
-		if (!inLoop() && this.wakeState.getAndSet(AWAKE) == SLEEPING) {
-			Native.eventFdWrite(this.eventFd, this.oneAddress);
-		}
-	}
-
-	/**
-	 * Run a task on this loop and wait for its result.
-	 * @param <T> the result type
-	 * @param task the task
-	 * @param timeoutMillis how long to wait
-	 * @return the result, or {@code null} on timeout or failure
-	 */
-	<T> @Nullable T call(Callable<T> task, long timeoutMillis) {
-		return LoopCalls.call(this, this.thread, task, timeoutMillis);
-	}
-
-	/**
-	 * Run a task on this loop after a delay. Loop thread only.
-	 * @param delayNanos the delay
-	 * @param task the task
-	 */
-	void schedule(long delayNanos, Runnable task) {
-		this.timers.schedule(System.nanoTime() + delayNanos, task);
+	protected void wakeup() {
+		Native.eventFdWrite(this.eventFd, this.oneAddress);
 	}
 
 	// Registration (loop thread only)
@@ -174,56 +117,17 @@ final class EpollEventLoop implements Executor {
 
 	// The loop
 
-	private void run() {
-		try {
-			while (this.running) {
-				int timeout = timeoutMillis();
-				if (timeout != 0) {
-					this.wakeState.set(SLEEPING);
-					if (!this.tasks.isEmpty()) {
-						timeout = 0;
-					}
-				}
-				int n = Native.epollWait(this.epfd, this.eventsAddress, MAX_EVENTS, timeout);
-				this.wakeState.set(AWAKE);
-				this.now = System.nanoTime();
-				if (n < 0) {
-					throw Errors.newIOException("epoll_wait", -n);
-				}
-				processEvents(n);
-				runTasks();
-				this.timers.runDue(this.now);
-				if (this.checks.due(this.now)) {
-					periodicCheck();
-				}
-			}
+	@Override
+	protected int select(long timeoutMillis) throws IOException {
+		int n = Native.epollWait(this.epfd, this.eventsAddress, MAX_EVENTS, (int) timeoutMillis);
+		if (n < 0) {
+			throw Errors.newIOException("epoll_wait", -n);
 		}
-		catch (Throwable ex) {
-			this.dead = true;
-			logger.error("rawtcp event loop {} died; its connections are lost", this.thread.getName(), ex);
-		}
-		finally {
-			closeEverything();
-		}
+		return n;
 	}
 
-	private int timeoutMillis() {
-		if (!this.tasks.isEmpty()) {
-			return 0;
-		}
-		long deadline = this.checks.nextDeadline();
-		long timer = this.timers.nextDeadline();
-		if (timer != Long.MAX_VALUE && (deadline == Long.MAX_VALUE || timer - deadline < 0)) {
-			deadline = timer;
-		}
-		if (deadline == Long.MAX_VALUE) {
-			return -1;
-		}
-		long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime() + 999_999);
-		return (int) Math.max(0, Math.min(millis, 60_000));
-	}
-
-	private void processEvents(int n) {
+	@Override
+	protected void processEvents(int n) {
 		ByteBuffer events = this.events;
 		int size = Native.EPOLL_EVENT_SIZE;
 		for (int i = 0; i < n; i++) {
@@ -244,26 +148,12 @@ final class EpollEventLoop implements Executor {
 		}
 	}
 
-	private void runTasks() {
-		for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
-			Runnable task = this.tasks.poll();
-			if (task == null) {
-				return;
-			}
-			try {
-				task.run();
-			}
-			catch (Throwable ex) {
-				logger.warn("rawtcp event loop task failed", ex);
-			}
-		}
-	}
-
-	private void periodicCheck() {
+	@Override
+	protected void checkConnections() {
 		Object[] handles = this.handles;
 		for (Object handle : handles) {
 			if (handle instanceof EpollConnection connection) {
-				connection.check(this.now);
+				connection.check(now());
 			}
 		}
 	}
@@ -279,13 +169,8 @@ final class EpollEventLoop implements Executor {
 		return result;
 	}
 
-	void shutdown() {
-		this.running = false;
-		execute(() -> {
-		});
-	}
-
-	private void closeEverything() {
+	@Override
+	protected void closeEverything() {
 		for (Object handle : this.handles) {
 			if (handle instanceof EpollConnection connection) {
 				try {
@@ -296,15 +181,7 @@ final class EpollEventLoop implements Executor {
 				}
 			}
 		}
-		Runnable task;
-		while ((task = this.tasks.poll()) != null) {
-			try {
-				task.run();
-			}
-			catch (Throwable ex) {
-				logger.debug("Task at loop exit failed", ex);
-			}
-		}
+		runRemainingTasks();
 		Native.close(this.eventFd);
 		Native.close(this.epfd);
 	}

@@ -33,7 +33,7 @@ import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
-import dev.rawtcp.internal.HandlerThreads;
+import dev.rawtcp.internal.AbstractListener;
 import dev.rawtcp.internal.ListenerLog;
 import dev.rawtcp.internal.OpenConnections;
 import dev.rawtcp.internal.PeriodicCheck;
@@ -44,60 +44,23 @@ import dev.rawtcp.internal.WriteQueue;
  * {@code bind}, {@code listen(fd, backlog)}, then {@code accept4} on its loop. The options
  * accepted sockets inherit on Linux are set here once, so accepting costs one syscall.
  */
-final class EpollListener implements Listener {
+final class EpollListener extends AbstractListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(EpollListener.class);
-
-	private static final int MAX_ACCEPTS_PER_WAKEUP = 64;
 
 	private final EpollEventLoopGroup group;
 
 	private final EpollEventLoop acceptLoop;
 
-	private final ListenerConfig config;
-
-	private final ListenerMode mode;
-
-	private final @Nullable TcpHandler handler;
-
-	private final @Nullable TcpStreamHandler streamHandler;
-
-	private final @Nullable ThreadFactory handlerThreads;
-
 	private final LinuxSocket socket;
-
-	private final InetSocketAddress localAddress;
-
-	private final ListenerStats stats = new ListenerStats();
-
-	private final OpenConnections<EpollConnection> connections = new OpenConnections<>();
-
-	private final ListenerLog log;
-
-	private final long idleTimeoutNanos;
-
-	private volatile ListenerState state = ListenerState.RUNNING;
-
-	private boolean accepting;
-
-	private boolean backingOff;
-
-	private boolean socketClosed;
 
 	private EpollListener(EpollEventLoopGroup group, EpollEventLoop acceptLoop, ListenerConfig config,
 			@Nullable TcpHandler handler, @Nullable TcpStreamHandler streamHandler, LinuxSocket socket,
 			InetSocketAddress localAddress) {
+		super(logger, acceptLoop, config, handler, streamHandler, localAddress);
 		this.group = group;
 		this.acceptLoop = acceptLoop;
-		this.config = config;
-		this.handler = handler;
-		this.streamHandler = streamHandler;
-		this.mode = (handler != null) ? ListenerMode.EVENT_LOOP : ListenerMode.THREAD_PER_CONNECTION;
-		this.handlerThreads = (streamHandler != null) ? HandlerThreads.factory(config.name()) : null;
 		this.socket = socket;
-		this.localAddress = localAddress;
-		this.idleTimeoutNanos = config.idleTimeout().toNanos();
-		this.log = new ListenerLog(logger, config.name(), this.stats);
 	}
 
 	/**
@@ -190,24 +153,20 @@ final class EpollListener implements Listener {
 
 	private void startAccepting() throws IOException {
 		this.acceptLoop.register(this.socket.fd, this, Native.EPOLLIN);
-		this.accepting = true;
+		acceptingStarted();
 	}
 
-	private void setAccepting(boolean on) {
-		if (this.socketClosed || this.accepting == on) {
-			return;
-		}
+	@Override
+	protected boolean setAcceptInterest(boolean on) {
 		int res = this.acceptLoop.ctl(Native.EPOLL_CTL_MOD, this.socket.fd, on ? Native.EPOLLIN : 0);
-		if (res == 0) {
-			this.accepting = on;
-		}
-		else {
+		if (res != 0) {
 			logger.warn("Listener '{}': epoll_ctl failed: {}", name(), Errors.newIOException("epoll_ctl", res).getMessage());
 		}
+		return res == 0;
 	}
 
 	void acceptReady(EpollEventLoop loop) {
-		if (!this.accepting) {
+		if (!isAccepting()) {
 			return;
 		}
 		ByteBuffer sockaddr = loop.acceptAddress;
@@ -236,10 +195,7 @@ final class EpollListener implements Listener {
 				remote = new InetSocketAddress(0);
 			}
 			EpollEventLoop target = this.group.next();
-			EpollConnection connection = new EpollConnection(target, this, fd, remote, this.handler);
-			this.stats.recordAccepted();
-			this.connections.add(connection.id(), connection);
-			connection.register();
+			accepted(new EpollConnection(target, this, fd, remote, this.handler));
 		}
 	}
 
@@ -249,115 +205,31 @@ final class EpollListener implements Listener {
 			this.stats.recordAcceptError(name);
 			return;
 		}
-		boolean exhausted = ListenerLog.isExhaustion(name);
-		this.log.acceptFailed(name, Native.strerror(errno), exhausted);
-		if (exhausted && !this.backingOff) {
-			// the level stays readable while fds are exhausted: stop watching it rather than spin
-			this.backingOff = true;
-			setAccepting(false);
-			this.acceptLoop.schedule(ListenerLog.ACCEPT_BACKOFF_NANOS, () -> {
-				this.backingOff = false;
-				if (this.state == ListenerState.RUNNING) {
-					setAccepting(true);
-				}
-			});
-		}
+		acceptFailed(name, Native.strerror(errno), ListenerLog.isExhaustion(name));
 	}
 
-	// Called by connections, on their loops
-
-	void connectionClosed(EpollConnection connection, CloseReason reason) {
-		if (this.connections.remove(connection.id())) {
-			this.stats.recordClosed(reason);
-		}
+	@Override
+	protected boolean loopsAlive() {
+		return this.group.isAlive();
 	}
 
-	ListenerLog log() {
-		return this.log;
-	}
-
-	WriteQueue newWriteQueue() {
-		return new WriteQueue(this.config.writeBufferLowWaterMark(), this.config.writeBufferHighWaterMark(),
-				this.config.writeBufferLimit());
-	}
-
-	long idleTimeoutNanos() {
-		return this.idleTimeoutNanos;
-	}
-
-	long idleCheckIntervalNanos() {
-		return PeriodicCheck.idleIntervalNanos(this.config.idleTimeout());
-	}
-
-	@Nullable TcpStreamHandler streamHandler() {
-		return this.streamHandler;
-	}
-
-	@Nullable ThreadFactory handlerThreads() {
-		return this.handlerThreads;
+	@Override
+	protected void stopped() {
+		this.group.listenerStopped(this);
 	}
 
 	// Listener
-
-	@Override
-	public String name() {
-		return this.config.name();
-	}
-
-	@Override
-	public ListenerConfig config() {
-		return this.config;
-	}
 
 	@Override
 	public Transport transport() {
 		return Transport.EPOLL;
 	}
 
-	@Override
-	public ListenerMode mode() {
-		return this.mode;
-	}
-
-	@Override
-	public InetSocketAddress localAddress() {
-		return this.localAddress;
-	}
-
-	@Override
-	public ListenerState state() {
-		return this.state;
-	}
-
-	@Override
-	public void pause() {
-		this.acceptLoop.call(() -> {
-			if (this.state == ListenerState.RUNNING) {
-				setAccepting(false);
-				this.state = ListenerState.PAUSED;
-			}
-			return null;
-		}, 5000);
-	}
-
-	@Override
-	public void resume() {
-		this.acceptLoop.call(() -> {
-			if (this.state == ListenerState.PAUSED) {
-				this.state = ListenerState.RUNNING;
-				if (!this.backingOff) {
-					setAccepting(true);
-				}
-			}
-			return null;
-		}, 5000);
-	}
-
 	private @Nullable TcpInfo listenerInfo() {
-		if (this.state == ListenerState.STOPPED || this.state == ListenerState.DRAINING) {
+		if (state() == ListenerState.STOPPED || state() == ListenerState.DRAINING) {
 			return null;
 		}
-		return this.acceptLoop.call(() -> this.socketClosed ? null : this.socket.tcpInfo(), 1000);
+		return this.acceptLoop.call(() -> isSocketClosed() ? null : this.socket.tcpInfo(), 1000);
 	}
 
 	@Override
@@ -374,107 +246,15 @@ final class EpollListener implements Listener {
 
 	@Override
 	public SocketOptionsView socketOptions() {
-		SocketOptionsView options = this.acceptLoop.call(() -> this.socketClosed ? null : this.socket.options(), 1000);
+		SocketOptionsView options = this.acceptLoop.call(() -> isSocketClosed() ? null : this.socket.options(), 1000);
 		return (options != null) ? options
 				: new SocketOptionsView(null, null, null, null, null, null, null, null, null, null);
 	}
 
 	@Override
-	public int activeConnections() {
-		return (int) this.stats.active();
-	}
-
-	@Override
-	public List<ConnectionInfo> connections(int limit) {
-		List<ConnectionInfo> result = new ArrayList<>();
-		for (EpollConnection connection : this.connections.values()) {
-			if (result.size() >= limit) {
-				break;
-			}
-			ConnectionInfo info = connection.loop.call(
-					() -> connection.isClosed() ? null : ConnectionInfo.of(connection), 1000);
-			if (info != null) {
-				result.add(info);
-			}
-		}
-		return result;
-	}
-
-	@Override
-	public ListenerStats stats() {
-		return this.stats;
-	}
-
-	@Override
-	public void stop(Duration gracePeriod) {
-		long deadline = beginStop(gracePeriod);
-		awaitStop(deadline);
-	}
-
-	/**
-	 * Stop accepting, close the listening socket, and start draining every connection.
-	 * @return the drain deadline
-	 */
-	long beginStop(Duration gracePeriod) {
-		long deadline = System.nanoTime() + gracePeriod.toNanos();
-		if (this.state == ListenerState.STOPPED || this.state == ListenerState.DRAINING) {
-			return deadline;
-		}
-		this.state = ListenerState.DRAINING;
-		Object closed = this.acceptLoop.call(() -> {
-			closeSocket();
-			return Boolean.TRUE;
-		}, 5000);
-		if (closed == null && !this.acceptLoop.isAlive()) {
-			closeSocket();
-		}
-		for (EpollConnection connection : this.connections.values()) {
-			connection.loop.execute(() -> {
-				if (gracePeriod.isZero()) {
-					connection.forceClose(CloseReason.SHUTDOWN);
-				}
-				else {
-					connection.drain(deadline);
-				}
-			});
-		}
-		return deadline;
-	}
-
-	private void closeSocket() {
-		if (!this.socketClosed) {
-			this.socketClosed = true;
-			this.accepting = false;
-			this.acceptLoop.forget(this.socket.fd, this);
-			Native.close(this.socket.fd);
-		}
-	}
-
-	/**
-	 * Wait for the drain to end, then close what remains.
-	 * @param deadline the drain deadline
-	 */
-	void awaitStop(long deadline) {
-		waitForConnections(deadline);
-		if (!this.connections.isEmpty()) {
-			logger.info("Listener '{}': grace period over, closing {} remaining connections", name(),
-					this.connections.size());
-			for (EpollConnection connection : this.connections.values()) {
-				connection.loop.execute(() -> connection.forceClose(CloseReason.SHUTDOWN));
-			}
-			waitForConnections(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
-		}
-		this.state = ListenerState.STOPPED;
-		this.group.listenerStopped(this);
-	}
-
-	private void waitForConnections(long deadline) {
-		this.connections.awaitEmpty(deadline, this.group::isAlive);
-	}
-
-	@Override
-	public String toString() {
-		return "listener '" + name() + "' on " + this.localAddress + " (epoll, " + this.mode.value() + ")";
+	protected void closeListeningSocket() {
+		this.acceptLoop.forget(this.socket.fd, this);
+		Native.close(this.socket.fd);
 	}
 
 }

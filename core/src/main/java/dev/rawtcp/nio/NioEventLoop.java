@@ -7,20 +7,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.Iterator;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.rawtcp.CloseReason;
-import dev.rawtcp.internal.LoopCalls;
-import dev.rawtcp.internal.LoopTimers;
-import dev.rawtcp.internal.PeriodicCheck;
+import dev.rawtcp.internal.AbstractEventLoop;
 
 /**
  * One event-loop thread: a {@link Selector}, a task queue woken through
@@ -28,15 +20,22 @@ import dev.rawtcp.internal.PeriodicCheck;
  * connections registered on it. Everything an event-loop connection does to its channel
  * happens on this thread, so nothing here takes a lock.
  */
-final class NioEventLoop implements Executor {
+final class NioEventLoop extends AbstractEventLoop {
 
 	private static final Logger logger = LoggerFactory.getLogger(NioEventLoop.class);
 
+	static {
+		// Out of file descriptors, the first close of a registered channel would load (and open an fd
+		// for) the JDK's file dispatcher and kill the loop: make the JDK load it now.
+		try {
+			java.nio.channels.SocketChannel.open().close();
+		}
+		catch (java.io.IOException ex) {
+			logger.debug("Could not preload the JDK's socket classes", ex);
+		}
+	}
+
 	static final int BUFFER_SIZE = 64 * 1024;
-
-	private static final int MAX_TASKS_PER_ITERATION = 4096;
-
-	final Thread thread;
 
 	final Selector selector;
 
@@ -46,67 +45,16 @@ final class NioEventLoop implements Executor {
 	/** Staging buffer for heap bytes, so the JDK never copies a whole large buffer per write. */
 	final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(BUFFER_SIZE);
 
-	final PeriodicCheck checks = new PeriodicCheck();
-
-	private final LoopTimers timers = new LoopTimers();
-
-	private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-
-	/** Set while the loop waits (or is about to): the first task added then wakes it, later ones don't. */
-	private final AtomicBoolean waiting = new AtomicBoolean();
-
-	/** Time of the current iteration ({@link System#nanoTime()}), cached: no clock read per read. */
-	long now = System.nanoTime();
-
 	private boolean dispatching;
 
-	private volatile boolean running = true;
-
-	private volatile boolean dead;
-
 	NioEventLoop(String name) throws IOException {
+		super(logger, name);
 		this.selector = Selector.open();
-		this.thread = new Thread(this::run, name);
-	}
-
-	void start() {
-		this.thread.start();
-	}
-
-	boolean inLoop() {
-		return Thread.currentThread() == this.thread;
-	}
-
-	boolean isAlive() {
-		return !this.dead && this.thread.isAlive();
 	}
 
 	@Override
-	public void execute(Runnable task) {
-		this.tasks.add(task);
-		if (!inLoop() && this.waiting.getAndSet(false)) {
-			this.selector.wakeup();
-		}
-	}
-
-	/**
-	 * Run a task on this loop and wait for its result.
-	 * @param <T> the result type
-	 * @param task the task
-	 * @param timeoutMillis how long to wait
-	 * @return the result, or {@code null} on timeout or failure
-	 */
-	<T> @Nullable T call(Callable<T> task, long timeoutMillis) {
-		return LoopCalls.call(this, this.thread, task, timeoutMillis);
-	}
-
-	/**
-	 * Run a task on this loop after a delay. Loop thread only.
-	 * @param delayNanos the delay
-	 * @param task the task
-	 */
-	void schedule(long delayNanos, Runnable task) {
-		this.timers.schedule(System.nanoTime() + delayNanos, task);
+	protected void wakeup() {
+		this.selector.wakeup();
 	}
 
 	/**
@@ -129,60 +77,20 @@ final class NioEventLoop implements Executor {
 
 	// The loop
 
-	private void run() {
-		try {
-			while (this.running) {
-				select();
-				this.now = System.nanoTime();
-				dispatch(this.selector.selectedKeys());
-				runTasks();
-				this.timers.runDue(this.now);
-				if (this.checks.due(this.now)) {
-					checkConnections();
-				}
-			}
-		}
-		catch (Throwable ex) {
-			this.dead = true;
-			logger.error("rawtcp event loop {} died; its connections are lost", this.thread.getName(), ex);
-		}
-		finally {
-			closeEverything();
-		}
+	@Override
+	protected int select(long timeoutMillis) throws IOException {
+		return (timeoutMillis == 0) ? this.selector.selectNow()
+				: this.selector.select((timeoutMillis < 0) ? 0 : timeoutMillis);
 	}
 
-	private void select() throws IOException {
-		long timeout = timeoutMillis();
-		if (timeout != 0) {
-			this.waiting.set(true);
-			if (!this.tasks.isEmpty()) {
-				timeout = 0;
-			}
-		}
-		if (timeout == 0) {
-			this.selector.selectNow();
-		}
-		else {
-			this.selector.select((timeout < 0) ? 0 : timeout);
-		}
-		this.waiting.set(false);
+	@Override
+	protected boolean hasPendingEvents() {
+		return !this.selector.selectedKeys().isEmpty();
 	}
 
-	/** @return {@code -1} to wait for ever, {@code 0} not to wait, else milliseconds */
-	private long timeoutMillis() {
-		if (!this.tasks.isEmpty() || !this.selector.selectedKeys().isEmpty()) {
-			return 0;
-		}
-		long deadline = this.timers.nextDeadline();
-		long check = this.checks.nextDeadline();
-		if (check != Long.MAX_VALUE && (deadline == Long.MAX_VALUE || check - deadline < 0)) {
-			deadline = check;
-		}
-		if (deadline == Long.MAX_VALUE) {
-			return -1;
-		}
-		long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime() + 999_999);
-		return Math.max(0, Math.min(millis, 60_000));
+	@Override
+	protected void processEvents(int count) {
+		dispatch(this.selector.selectedKeys());
 	}
 
 	private void dispatch(Set<SelectionKey> keys) {
@@ -219,46 +127,18 @@ final class NioEventLoop implements Executor {
 		}
 	}
 
-	private void runTasks() {
-		for (int i = 0; i < MAX_TASKS_PER_ITERATION; i++) {
-			Runnable task = this.tasks.poll();
-			if (task == null) {
-				return;
-			}
-			try {
-				task.run();
-			}
-			catch (Throwable ex) {
-				logger.warn("rawtcp event loop task failed", ex);
-			}
-		}
-	}
-
-	private void checkConnections() {
+	@Override
+	protected void checkConnections() {
 		for (SelectionKey key : this.selector.keys().toArray(new SelectionKey[0])) {
 			if (key.attachment() instanceof NioConnection connection) {
-				connection.check(this.now);
+				connection.check(now());
 			}
 		}
 	}
 
-	void shutdown() {
-		this.running = false;
-		this.waiting.set(true);
-		execute(() -> {
-		});
-	}
-
-	private void closeEverything() {
-		Runnable task;
-		while ((task = this.tasks.poll()) != null) {
-			try {
-				task.run();
-			}
-			catch (Throwable ex) {
-				logger.debug("Task at loop exit failed", ex);
-			}
-		}
+	@Override
+	protected void closeEverything() {
+		runRemainingTasks();
 		for (SelectionKey key : this.selector.keys().toArray(new SelectionKey[0])) {
 			try {
 				if (key.attachment() instanceof NioConnection connection) {

@@ -106,7 +106,7 @@ public final class NioEventLoopGroup implements EventLoopGroup {
 			logger.info("Listener '{}': 'user-timeout' ({}) is not available on the nio transport; ignored",
 					config.name(), config.userTimeout());
 		}
-		NioListener listener = NioListener.bind(this, this.acceptLoops.next(), config, mode, handler, streamHandler);
+		NioListener listener = NioListener.bind(this, this.acceptLoops.next(), config, handler, streamHandler);
 		this.listeners.add(listener);
 		logger.info("rawtcp listener '{}' bound to {} (nio, {}, backlog {})", config.name(), listener.localAddress(),
 				mode.value(), config.backlog());

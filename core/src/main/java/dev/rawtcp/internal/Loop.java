@@ -1,0 +1,42 @@
+package dev.rawtcp.internal;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the shared connection and listener code needs of an event loop: its thread, its task
+ * queue, its cached clock, its periodic check and its timers. Internal.
+ */
+public interface Loop extends Executor {
+
+	/** @return whether the caller runs on this loop's thread */
+	boolean inLoop();
+
+	/** @return whether the loop thread runs and has not died */
+	boolean isAlive();
+
+	/** @return the time of the current iteration ({@link System#nanoTime()}), cached by the loop */
+	long now();
+
+	/** @return when the loop next scans its connections; loop thread only */
+	PeriodicCheck checks();
+
+	/**
+	 * Run a task on this loop and wait for its result.
+	 * @param <T> the result type
+	 * @param task the task
+	 * @param timeoutMillis how long to wait
+	 * @return the result, or {@code null} on timeout or failure
+	 */
+	<T> @Nullable T call(Callable<T> task, long timeoutMillis);
+
+	/**
+	 * Run a task on this loop after a delay. Loop thread only.
+	 * @param delayNanos the delay
+	 * @param task the task
+	 */
+	void schedule(long delayNanos, Runnable task);
+
+}

@@ -1,0 +1,92 @@
+package dev.rawtcp.sample;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample application as the README runs it (its {@code application.yml}), with both
+ * listeners and the web server on ephemeral loopback ports; subclasses share one context.
+ */
+@SpringBootTest(classes = SampleEchoApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "server.port=0", "server.address=127.0.0.1", "rawtcp.host=127.0.0.1",
+				"rawtcp.listeners.echo.port=0", "rawtcp.listeners.upper.port=0" })
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class SampleAppTestSupport {
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private final List<Socket> clients = new ArrayList<>();
+
+	@Value("${local.server.port}")
+	int webPort;
+
+	@Value("${local.rawtcp.echo.port}")
+	int echoPort;
+
+	@Value("${local.rawtcp.upper.port}")
+	int upperPort;
+
+	@AfterEach
+	void closeClients() throws IOException {
+		for (Socket client : this.clients) {
+			client.close();
+		}
+	}
+
+	/**
+	 * Connect to a listener on the loopback address; the socket is closed after the test.
+	 * @param port the listener's bound port
+	 * @return the connected socket, with a read timeout
+	 * @throws IOException if the connect fails
+	 */
+	Socket connect(int port) throws IOException {
+		Socket socket = new Socket();
+		this.clients.add(socket);
+		socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+		socket.setSoTimeout(10_000);
+		return socket;
+	}
+
+	/**
+	 * GET an Actuator path and expect 200.
+	 * @param path e.g. {@code /actuator/rawtcp}
+	 * @return the body
+	 * @throws Exception if the request fails
+	 */
+	String get(String path) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.webPort + path))
+			.timeout(Duration.ofSeconds(10))
+			.build();
+		HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+		return response.body();
+	}
+
+	/**
+	 * Scrape {@code /actuator/prometheus}.
+	 * @return the parsed scrape
+	 * @throws Exception if the request fails
+	 */
+	PrometheusScrape scrape() throws Exception {
+		return PrometheusScrape.parse(get("/actuator/prometheus"));
+	}
+
+}
