@@ -1,6 +1,8 @@
 package dev.rawtcp.benchmarks;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A load the generator puts on every server, with the arguments it is given and the
@@ -35,13 +37,14 @@ enum Scenario {
 	Scenario(String title, String unit, String scenario, String... arguments) {
 		this.title = title;
 		this.unit = unit;
-		this.arguments = new java.util.ArrayList<>(List.of("--scenario", scenario));
-		this.arguments.addAll(List.of(arguments));
+		List<String> all = new ArrayList<>(List.of("--scenario", scenario));
+		all.addAll(List.of(arguments));
+		this.arguments = List.copyOf(all);
 	}
 
 	/** @return the name used on the command line and in the raw results, e.g. {@code pingpong-1-64} */
 	String key() {
-		return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+		return name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	/** @return a human title */
