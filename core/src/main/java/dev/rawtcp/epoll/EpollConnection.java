@@ -51,7 +51,8 @@ final class EpollConnection extends AbstractConnection {
 	void handleEvents(int mask) {
 		if (this.streamMode) {
 			ready((mask & (Native.EPOLLIN | Native.EPOLLRDHUP | Native.EPOLLHUP | Native.EPOLLERR)) != 0,
-					(mask & (Native.EPOLLOUT | Native.EPOLLHUP | Native.EPOLLERR)) != 0, false);
+					(mask & (Native.EPOLLOUT | Native.EPOLLHUP | Native.EPOLLERR)) != 0,
+					(mask & (Native.EPOLLRDHUP | Native.EPOLLHUP | Native.EPOLLERR)) != 0);
 		}
 		else {
 			ready((mask & (Native.EPOLLIN | Native.EPOLLERR | Native.EPOLLHUP)) != 0, (mask & Native.EPOLLOUT) != 0,

@@ -127,11 +127,27 @@ public abstract class AbstractConnection implements Connection {
 
 	private volatile int writeSeq;
 
+	private static final int PARKED_READ = 1;
+
+	private static final int PARKED_WRITE = 2;
+
 	private int seenReadSeq = -1;
 
 	private int seenWriteSeq = -1;
 
 	private volatile boolean readWaiter;
+
+	/** What the handler thread is parked on ({@link #PARKED_READ}, {@link #PARKED_WRITE}), or 0. */
+	private volatile int parkedOn;
+
+	/** Readiness sequence before the last short read; unchanged since, the socket is known empty. */
+	private int shortReadSeq = -1;
+
+	/**
+	 * The peer's FIN, a reset or an error was reported: a short read no longer proves there is
+	 * nothing to read, since end of stream or the error is only reported by the next read.
+	 */
+	private volatile boolean peerHungUp;
 
 	private volatile boolean writeWaiter;
 
@@ -310,7 +326,7 @@ public abstract class AbstractConnection implements Connection {
 			return;
 		}
 		if (this.streamMode) {
-			streamReady(readable, writable);
+			streamReady(readable, writable, hangup);
 			return;
 		}
 		if (writable && this.state != CLOSED) {
@@ -325,7 +341,11 @@ public abstract class AbstractConnection implements Connection {
 		}
 	}
 
-	private void streamReady(boolean readable, boolean writable) {
+	private void streamReady(boolean readable, boolean writable, boolean hangup) {
+		if (hangup) {
+			// before the sequence moves: a reader that sees the new sequence also sees this
+			this.peerHungUp = true;
+		}
 		if (readable) {
 			this.readWaiter = false;
 			this.readSeq++;
@@ -337,7 +357,13 @@ public abstract class AbstractConnection implements Connection {
 				flush();
 			}
 		}
-		wakeHandler();
+		// wake the thread only for what it waits on: an EPOLLOUT edge while it waits for input (or
+		// an input edge while it is busy) costs no futex. The thread publishes parkedOn before it
+		// re-checks the sequence, so one of the two always sees the other's write.
+		int parked = this.parkedOn;
+		if ((readable && parked == PARKED_READ) || (writable && parked == PARKED_WRITE)) {
+			wakeHandler();
+		}
 		updateInterest();
 	}
 
@@ -824,6 +850,13 @@ public abstract class AbstractConnection implements Connection {
 			return -1;
 		}
 		int seq = this.readSeq;
+		if (seq == this.shortReadSeq && !this.peerHungUp) {
+			// edge triggered: the last read drained the socket and no edge came since, so it is still
+			// empty; park without the read that would only say EAGAIN
+			this.seenReadSeq = seq;
+			return 0;
+		}
+		int wanted = dst.remaining();
 		int n;
 		try {
 			n = streamRead(dst);
@@ -835,6 +868,9 @@ public abstract class AbstractConnection implements Connection {
 			this.bytesReceived += n;
 			this.listener.stats.recordBytesReceived(n);
 			this.lastActivity = System.nanoTime();
+			if (n < wanted && this.edgeTriggeredStreams) {
+				this.shortReadSeq = seq;
+			}
 			return n;
 		}
 		if (n < 0) {
@@ -881,15 +917,24 @@ public abstract class AbstractConnection implements Connection {
 				this.readWaiter = true;
 				this.loop.execute(this.updateInterestTask);
 			}
-			if (deadlineNanos == 0) {
-				LockSupport.park(this);
-			}
-			else {
-				long remaining = deadlineNanos - System.nanoTime();
-				if (remaining <= 0) {
-					return false;
+			this.parkedOn = PARKED_READ;
+			try {
+				if (this.readSeq != this.seenReadSeq) {
+					break;
 				}
-				LockSupport.parkNanos(this, remaining);
+				if (deadlineNanos == 0) {
+					LockSupport.park(this);
+				}
+				else {
+					long remaining = deadlineNanos - System.nanoTime();
+					if (remaining <= 0) {
+						return false;
+					}
+					LockSupport.parkNanos(this, remaining);
+				}
+			}
+			finally {
+				this.parkedOn = 0;
 			}
 			if (Thread.interrupted()) {
 				throw new InterruptedIOException("Interrupted while waiting to read");
@@ -904,7 +949,16 @@ public abstract class AbstractConnection implements Connection {
 				this.writeWaiter = true;
 				this.loop.execute(this.updateInterestTask);
 			}
-			LockSupport.park(this);
+			this.parkedOn = PARKED_WRITE;
+			try {
+				if (this.writeSeq != this.seenWriteSeq) {
+					break;
+				}
+				LockSupport.park(this);
+			}
+			finally {
+				this.parkedOn = 0;
+			}
 			if (Thread.interrupted()) {
 				throw new InterruptedIOException("Interrupted while waiting to write");
 			}
