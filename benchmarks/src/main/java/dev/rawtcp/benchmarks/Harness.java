@@ -125,8 +125,7 @@ public final class Harness {
 		}
 		try (process) {
 			progress("round %d, %s (pid %d, port %d)", round, server.label(), process.pid(), process.port());
-			load.run(process, List.of("--scenario", "pingpong", "--conns", "64", "--size", "64", "--warmup", "0",
-					"--duration", Double.toString(this.settings.serverWarmup())), this.settings.serverWarmup() + 60);
+			warmUp(process, load);
 			for (Scenario scenario : inRunOrder(this.settings.scenarios())) {
 				Measurement measurement = measure(round, server, scenario, process, load);
 				this.measurements.add(measurement);
@@ -159,6 +158,22 @@ public final class Harness {
 		catch (IOException | RuntimeException ex) {
 			return new Measurement(round, server, scenario, Map.of(), firstLine(String.valueOf(ex.getMessage())));
 		}
+	}
+
+	/**
+	 * Exercise each kind of load after a start, so the JIT has compiled every path before
+	 * anything is measured: a thread-per-connection server measured on churn right after a
+	 * ping-pong warm-up was still a third slower in its first 3 s than afterwards.
+	 */
+	private void warmUp(ServerProcess process, LoadGenerator load) throws IOException {
+		String seconds = Double.toString(this.settings.serverWarmup());
+		double timeout = this.settings.serverWarmup() + 60;
+		load.run(process, List.of("--scenario", "pingpong", "--conns", "64", "--size", "64", "--warmup", "0",
+				"--duration", seconds), timeout);
+		load.run(process, List.of("--scenario", "churn", "--concurrency", "16", "--size", "64", "--warmup", "0",
+				"--duration", seconds), timeout);
+		load.run(process, List.of("--scenario", "stream", "--conns", "8", "--size", "16384", "--warmup", "0",
+				"--duration", Double.toString(this.settings.serverWarmup() / 2)), timeout);
 	}
 
 	/**
