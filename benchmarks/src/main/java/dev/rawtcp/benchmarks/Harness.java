@@ -34,6 +34,9 @@ public final class Harness {
 
 	private final Map<ServerKind, String> unavailable = new LinkedHashMap<>();
 
+	/** Whether the server running now has had its churn and streaming warm-up. */
+	private boolean warmedUp;
+
 	private final String java = ProcessHandle.current().info().command().orElse("java");
 
 	private Harness(Settings settings, Path work) {
@@ -125,8 +128,11 @@ public final class Harness {
 		}
 		try (process) {
 			progress("round %d, %s (pid %d, port %d)", round, server.label(), process.pid(), process.port());
-			warmUp(process, load);
+			warmUp(process, load, false);
 			for (Scenario scenario : inRunOrder(this.settings.scenarios())) {
+				if (scenario != Scenario.IDLE && !this.warmedUp) {
+					warmUp(process, load, true);
+				}
 				Measurement measurement = measure(round, server, scenario, process, load);
 				this.measurements.add(measurement);
 				progress("  %-32s %s", scenario.title(), summary(measurement));
@@ -163,13 +169,19 @@ public final class Harness {
 	/**
 	 * Exercise each kind of load after a start, so the JIT has compiled every path before
 	 * anything is measured: a thread-per-connection server measured on churn right after a
-	 * ping-pong warm-up was still a third slower in its first 3 s than afterwards.
+	 * ping-pong warm-up was still a third slower in its first 3 s than afterwards. Ping-pong
+	 * comes first; churn and streaming only after the idle scenario, because the buffers
+	 * they free stay resident and the idle connections would reuse them unseen.
 	 */
-	private void warmUp(ServerProcess process, LoadGenerator load) throws IOException {
+	private void warmUp(ServerProcess process, LoadGenerator load, boolean churnAndStream) throws IOException {
 		String seconds = Double.toString(this.settings.serverWarmup());
 		double timeout = this.settings.serverWarmup() + 60;
-		load.run(process, List.of("--scenario", "pingpong", "--conns", "64", "--size", "64", "--warmup", "0",
-				"--duration", seconds), timeout);
+		this.warmedUp = churnAndStream;
+		if (!churnAndStream) {
+			load.run(process, List.of("--scenario", "pingpong", "--conns", "64", "--size", "64", "--warmup", "0",
+					"--duration", seconds), timeout);
+			return;
+		}
 		load.run(process, List.of("--scenario", "churn", "--concurrency", "16", "--size", "64", "--warmup", "0",
 				"--duration", seconds), timeout);
 		load.run(process, List.of("--scenario", "stream", "--conns", "8", "--size", "16384", "--warmup", "0",
