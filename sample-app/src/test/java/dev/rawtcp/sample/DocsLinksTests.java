@@ -25,12 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DocsLinksTests {
 
-	/**
-	 * Pages written on other branches that have not landed yet: links to them may dangle until
-	 * they do. Remove an entry once its page is on main.
-	 */
-	private static final Set<String> PENDING = Set.of("docs/performance.md", "docs/reliability.md");
-
 	private static final Pattern LINK = Pattern.compile("\\[[^\\]]*]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
 
 	private static final Pattern FENCE = Pattern.compile("(?ms)^```.*?^```");
@@ -60,9 +54,6 @@ class DocsLinksTests {
 				int hash = target.indexOf('#');
 				String file = (hash >= 0) ? target.substring(0, hash) : target;
 				Path resolved = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
-				if (!Files.exists(resolved) && PENDING.contains(root.relativize(resolved).toString())) {
-					continue;
-				}
 				if (!Files.exists(resolved) || !resolved.startsWith(root)) {
 					broken.add(root.relativize(page) + ": " + target + " (no such file)");
 				}
