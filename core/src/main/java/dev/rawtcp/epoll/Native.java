@@ -239,23 +239,22 @@ final class Native {
 	}
 
 	static InetSocketAddress localAddress(int fd) throws IOException {
-		ByteBuffer buf = allocate(SOCKADDR_SIZE + 4);
-		long addr = address(buf);
-		buf.putInt(SOCKADDR_SIZE, SOCKADDR_SIZE);
-		int res = LIBC.getsockname(fd, addr, addr + SOCKADDR_SIZE);
-		if (res < 0) {
-			throw Errors.newIOException("getsockname", errno());
-		}
-		return readSockaddr(buf, 0);
+		return socketAddress(fd, false);
 	}
 
 	static InetSocketAddress remoteAddress(int fd) throws IOException {
+		return socketAddress(fd, true);
+	}
+
+	/** {@code getsockname} or {@code getpeername}. */
+	private static InetSocketAddress socketAddress(int fd, boolean peer) throws IOException {
 		ByteBuffer buf = allocate(SOCKADDR_SIZE + 4);
 		long addr = address(buf);
 		buf.putInt(SOCKADDR_SIZE, SOCKADDR_SIZE);
-		int res = LIBC.getpeername(fd, addr, addr + SOCKADDR_SIZE);
+		int res = peer ? LIBC.getpeername(fd, addr, addr + SOCKADDR_SIZE)
+				: LIBC.getsockname(fd, addr, addr + SOCKADDR_SIZE);
 		if (res < 0) {
-			throw Errors.newIOException("getpeername", errno());
+			throw Errors.newIOException(peer ? "getpeername" : "getsockname", errno());
 		}
 		return readSockaddr(buf, 0);
 	}
