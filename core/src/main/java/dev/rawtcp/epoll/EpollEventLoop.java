@@ -2,9 +2,7 @@ package dev.rawtcp.epoll;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,17 +154,6 @@ final class EpollEventLoop extends AbstractEventLoop {
 				connection.check(now());
 			}
 		}
-	}
-
-	/** Connections on this loop, for snapshots and shutdown. Loop thread only. */
-	List<EpollConnection> connections() {
-		List<EpollConnection> result = new ArrayList<>();
-		for (Object handle : this.handles) {
-			if (handle instanceof EpollConnection connection) {
-				result.add(connection);
-			}
-		}
-		return result;
 	}
 
 	@Override

@@ -192,7 +192,7 @@ final class EpollListener extends AbstractListener {
 				remote = Native.readSockaddr(sockaddr, 0);
 			}
 			catch (UnknownHostException ex) {
-				remote = new InetSocketAddress(0);
+				remote = peerOf(fd);
 			}
 			EpollEventLoop target = this.group.next();
 			accepted(new EpollConnection(target, this, fd, remote, this.handler));
@@ -206,6 +206,16 @@ final class EpollListener extends AbstractListener {
 			return;
 		}
 		acceptFailed(name, Native.strerror(errno), ListenerLog.isExhaustion(name));
+	}
+
+	/** The peer as {@code getpeername} reports it, for a sockaddr {@code accept4} left unparseable. */
+	private static InetSocketAddress peerOf(int fd) {
+		try {
+			return Native.remoteAddress(fd);
+		}
+		catch (IOException ex) {
+			return InetSocketAddress.createUnresolved("unknown", 0);
+		}
 	}
 
 	@Override
