@@ -11,6 +11,8 @@ import dev.rawtcp.SocketOptionsView;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.internal.AbstractConnection;
+import dev.rawtcp.internal.BufferPool;
+import dev.rawtcp.internal.StreamBuffer;
 
 /**
  * An accepted socket. In event-loop mode every syscall on it is made by its loop (level
@@ -26,16 +28,6 @@ final class EpollConnection extends AbstractConnection {
 	final int fd;
 
 	private volatile @Nullable InetSocketAddress localAddress;
-
-	// thread-per-connection buffers, allocated by the handler thread
-
-	private @Nullable ByteBuffer inBuffer;
-
-	private long inAddress;
-
-	private @Nullable ByteBuffer outBuffer;
-
-	private long outAddress;
 
 	EpollConnection(EpollEventLoop loop, EpollListener listener, int fd, InetSocketAddress remoteAddress,
 			@Nullable TcpHandler handler) {
@@ -179,45 +171,28 @@ final class EpollConnection extends AbstractConnection {
 	// StreamChannel primitives, on the handler thread
 
 	@Override
-	protected ByteBuffer allocateStreamBuffer(int capacity) {
-		ByteBuffer buffer = Native.allocate(capacity);
-		if (this.inBuffer == null) {
-			this.inBuffer = buffer;
-			this.inAddress = Native.address(buffer);
-		}
-		else {
-			this.outBuffer = buffer;
-			this.outAddress = Native.address(buffer);
-		}
-		return buffer;
-	}
-
-	private long addressOf(ByteBuffer buffer) {
-		if (buffer == this.inBuffer) {
-			return this.inAddress;
-		}
-		if (buffer == this.outBuffer) {
-			return this.outAddress;
-		}
-		throw new IllegalArgumentException("Buffer not allocated by this connection");
+	protected BufferPool streamBuffers() {
+		return ((EpollListener) listener()).streamBuffers();
 	}
 
 	@Override
-	protected int streamRead(ByteBuffer dst) throws IOException {
-		int position = dst.position();
-		int n = read(addressOf(dst) + position, dst.remaining());
+	protected int streamRead(StreamBuffer dst) throws IOException {
+		ByteBuffer buffer = dst.buffer();
+		int position = buffer.position();
+		int n = read(dst.address() + position, buffer.remaining());
 		if (n > 0) {
-			dst.position(position + n);
+			buffer.position(position + n);
 		}
 		return n;
 	}
 
 	@Override
-	protected int streamWrite(ByteBuffer src) throws IOException {
-		int position = src.position();
-		long n = Native.send(this.fd, addressOf(src) + position, src.remaining());
+	protected int streamWrite(StreamBuffer src) throws IOException {
+		ByteBuffer buffer = src.buffer();
+		int position = buffer.position();
+		long n = Native.send(this.fd, src.address() + position, buffer.remaining());
 		if (n >= 0) {
-			src.position(position + (int) n);
+			buffer.position(position + (int) n);
 			return (int) n;
 		}
 		if (n == -Errors.EAGAIN) {

@@ -18,6 +18,7 @@ import dev.rawtcp.RawTcpException;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
+import dev.rawtcp.internal.BufferPool;
 import dev.rawtcp.internal.ListenerModes;
 
 /**
@@ -37,6 +38,9 @@ public final class EpollEventLoopGroup implements EventLoopGroup {
 	private final AtomicInteger nextAcceptLoop = new AtomicInteger();
 
 	private final List<EpollListener> listeners = new CopyOnWriteArrayList<>();
+
+	/** Lends thread-per-connection streams their direct buffers (one pool per group: see BufferPool). */
+	private final BufferPool streamBuffers = BufferPool.forStreams(Native::streamBuffer);
 
 	private volatile boolean shutdown;
 
@@ -102,6 +106,15 @@ public final class EpollEventLoopGroup implements EventLoopGroup {
 				listener.localAddress(), listener.mode().value(), config.backlog(),
 				listener.effectiveBacklog().orElse(-1));
 		return listener;
+	}
+
+	/**
+	 * The pool that lends thread-per-connection streams their buffers. Internal: for tests
+	 * and diagnostics.
+	 * @return the pool
+	 */
+	public BufferPool streamBuffers() {
+		return this.streamBuffers;
 	}
 
 	void listenerStopped(EpollListener listener) {

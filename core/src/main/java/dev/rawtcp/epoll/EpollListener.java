@@ -34,6 +34,7 @@ import dev.rawtcp.TcpInfo;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
 import dev.rawtcp.internal.AbstractListener;
+import dev.rawtcp.internal.BufferPool;
 import dev.rawtcp.internal.ListenerLog;
 import dev.rawtcp.internal.OpenConnections;
 import dev.rawtcp.internal.PeriodicCheck;
@@ -216,6 +217,10 @@ final class EpollListener extends AbstractListener {
 		catch (IOException ex) {
 			return InetSocketAddress.createUnresolved("unknown", 0);
 		}
+	}
+
+	BufferPool streamBuffers() {
+		return this.group.streamBuffers();
 	}
 
 	@Override

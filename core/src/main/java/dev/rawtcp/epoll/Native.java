@@ -16,6 +16,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 import dev.rawtcp.TcpInfo;
+import dev.rawtcp.internal.StreamBuffer;
 
 /**
  * The only caller of {@link LibC}. Each wrapper is the call, an errno check, and a return.
@@ -159,6 +160,16 @@ final class Native {
 	 */
 	static ByteBuffer allocate(int capacity) {
 		return ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
+	}
+
+	/**
+	 * Allocate a thread-per-connection stream buffer: direct, with its address looked up once.
+	 * @param capacity the size
+	 * @return the buffer
+	 */
+	static StreamBuffer streamBuffer(int capacity) {
+		ByteBuffer buffer = allocate(capacity);
+		return new StreamBuffer(buffer, address(buffer));
 	}
 
 	/**

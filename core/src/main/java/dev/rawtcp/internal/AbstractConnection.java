@@ -240,26 +240,25 @@ public abstract class AbstractConnection implements Connection {
 
 	/**
 	 * Read without blocking, on the handler thread.
-	 * @param dst the buffer
+	 * @param dst the buffer, from {@link #streamBuffers()}
 	 * @return bytes read, {@code 0} if it would block, {@code -1} at end of stream
 	 * @throws IOException on an error
 	 */
-	protected abstract int streamRead(ByteBuffer dst) throws IOException;
+	protected abstract int streamRead(StreamBuffer dst) throws IOException;
 
 	/**
 	 * Write without blocking, on the handler thread.
-	 * @param src the bytes
+	 * @param src the bytes, in a buffer from {@link #streamBuffers()}
 	 * @return bytes written, {@code 0} if it would block
 	 * @throws IOException on an error
 	 */
-	protected abstract int streamWrite(ByteBuffer src) throws IOException;
+	protected abstract int streamWrite(StreamBuffer src) throws IOException;
 
 	/**
-	 * A buffer the handler thread reads into and writes from most cheaply.
-	 * @param capacity its size
-	 * @return the buffer
+	 * The pool that lends the handler thread the buffers it reads into and writes from.
+	 * @return the pool of the connection's group
 	 */
-	protected abstract ByteBuffer allocateStreamBuffer(int capacity);
+	protected abstract BufferPool streamBuffers();
 
 	// Registration, on the loop
 
@@ -841,7 +840,7 @@ public abstract class AbstractConnection implements Connection {
 
 	// StreamChannel, on the handler thread
 
-	private int readNow(ByteBuffer dst) throws IOException {
+	private int readNow(StreamBuffer dst) throws IOException {
 		if (this.draining || this.state != OPEN) {
 			if (this.state == CLOSED && this.reason == CloseReason.RESET) {
 				this.peerReset = true;
@@ -856,7 +855,7 @@ public abstract class AbstractConnection implements Connection {
 			this.seenReadSeq = seq;
 			return 0;
 		}
-		int wanted = dst.remaining();
+		int wanted = dst.buffer().remaining();
 		int n;
 		try {
 			n = streamRead(dst);
@@ -881,7 +880,7 @@ public abstract class AbstractConnection implements Connection {
 		return 0;
 	}
 
-	private int writeNow(ByteBuffer src) throws IOException {
+	private int writeNow(StreamBuffer src) throws IOException {
 		if (this.state == CLOSED || this.socketClosed) {
 			throw new SocketException("Connection closed");
 		}
@@ -1113,17 +1112,22 @@ public abstract class AbstractConnection implements Connection {
 		}
 
 		@Override
-		public ByteBuffer allocateBuffer(int capacity) {
-			return allocateStreamBuffer(capacity);
+		public StreamBuffer takeBuffer() {
+			return streamBuffers().take();
 		}
 
 		@Override
-		public int read(ByteBuffer dst) throws IOException {
+		public void giveBuffer(StreamBuffer buffer) {
+			streamBuffers().give(buffer);
+		}
+
+		@Override
+		public int read(StreamBuffer dst) throws IOException {
 			return readNow(dst);
 		}
 
 		@Override
-		public int write(ByteBuffer src) throws IOException {
+		public int write(StreamBuffer src) throws IOException {
 			return writeNow(src);
 		}
 

@@ -3,22 +3,28 @@ package dev.rawtcp.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.rawtcp.Connection;
 import dev.rawtcp.TcpStream;
 
 /**
  * The {@link TcpStream} of both transports, built on a {@link StreamChannel}: buffered
- * streams whose reads and writes park instead of blocking in the kernel. Internal.
+ * streams whose reads and writes park instead of blocking in the kernel. The buffers are
+ * lent by the group's {@link BufferPool}: the input holds one only while it has unread bytes
+ * or is reading, and gives it back before it parks for more; the output takes one at the
+ * first write after a flush and gives it back once a flush has sent everything. An idle
+ * connection (its handler parked in {@code read} with everything flushed) holds no buffer.
+ * The buffers are only touched on the handler's thread: a {@link #close()} from another
+ * thread closes the connection without flushing. Internal.
  */
 public final class ChannelTcpStream implements TcpStream {
-
-	/** Size of the read and the write buffer of each stream. */
-	public static final int BUFFER_SIZE = 8192;
 
 	private final StreamChannel channel;
 
@@ -29,6 +35,9 @@ public final class ChannelTcpStream implements TcpStream {
 	private volatile long readTimeoutNanos;
 
 	private volatile boolean closed;
+
+	/** The thread running the handler: the only one that touches the buffers. */
+	private volatile @Nullable Thread owner;
 
 	/**
 	 * Wrap a channel.
@@ -67,20 +76,25 @@ public final class ChannelTcpStream implements TcpStream {
 			return;
 		}
 		this.closed = true;
-		try {
-			this.output.flushBuffer();
-		}
-		catch (IOException ex) {
-			// the connection is gone; closing below is all that is left to do
+		if (Thread.currentThread() == this.owner) {
+			try {
+				this.output.flushBuffer();
+			}
+			catch (IOException ex) {
+				// the connection is gone; closing below is all that is left to do
+			}
+			releaseBuffers();
 		}
 		this.channel.connection().close();
 	}
 
 	/**
 	 * Run the handler on the current thread; then flush and close, or count the failure.
+	 * Either way the buffers go back to the pool.
 	 * @param handler the user's handler
 	 */
 	public void run(dev.rawtcp.TcpStreamHandler handler) {
+		this.owner = Thread.currentThread();
 		try {
 			handler.handle(this);
 			try {
@@ -90,59 +104,94 @@ public final class ChannelTcpStream implements TcpStream {
 				// peer went away after the handler finished: nothing more to send
 			}
 			this.closed = true;
+			releaseBuffers();
 			this.channel.handlerFinished();
 		}
 		catch (Throwable ex) {
 			this.closed = true;
+			releaseBuffers();
 			this.channel.handlerFailed(ex);
 		}
 	}
 
+	private void releaseBuffers() {
+		this.input.release();
+		this.output.release();
+	}
+
 	private final class In extends InputStream {
 
-		private ByteBuffer buffer;
+		/** Lent while it holds unread bytes or a read is under way; position..limit is unread. */
+		private @Nullable StreamBuffer buffer;
 
 		private boolean eof;
 
-		private ByteBuffer buffer() {
-			if (this.buffer == null) {
-				this.buffer = ChannelTcpStream.this.channel.allocateBuffer(BUFFER_SIZE);
-				this.buffer.flip();
-			}
-			return this.buffer;
-		}
-
 		/** Make bytes available; false at end of stream. */
 		private boolean fill() throws IOException {
-			ByteBuffer buf = buffer();
-			if (buf.hasRemaining()) {
+			StreamBuffer held = this.buffer;
+			if (held != null) {
+				// a buffer is only held while it has unread bytes
 				return true;
 			}
-			if (this.eof) {
+			if (this.eof || ChannelTcpStream.this.closed) {
 				return false;
 			}
+			StreamChannel channel = ChannelTcpStream.this.channel;
 			long timeout = ChannelTcpStream.this.readTimeoutNanos;
 			long deadline = (timeout > 0) ? System.nanoTime() + timeout : 0;
 			for (;;) {
+				held = channel.takeBuffer();
+				this.buffer = held;
+				ByteBuffer buf = held.buffer();
 				buf.clear();
-				int n = ChannelTcpStream.this.channel.read(buf);
+				int n;
+				try {
+					n = channel.read(held);
+				}
+				catch (Throwable ex) {
+					release();
+					throw ex;
+				}
 				buf.flip();
 				if (n > 0) {
 					return true;
 				}
+				// nothing buffered: give the buffer back before parking (or at end of stream)
+				release();
 				if (n < 0) {
 					this.eof = true;
 					return false;
 				}
-				if (!ChannelTcpStream.this.channel.awaitReadable(deadline)) {
+				if (!channel.awaitReadable(deadline)) {
 					throw new SocketTimeoutException("Read timed out after " + Duration.ofNanos(timeout));
 				}
 			}
 		}
 
+		void release() {
+			StreamBuffer held = this.buffer;
+			if (held != null) {
+				this.buffer = null;
+				ChannelTcpStream.this.channel.giveBuffer(held);
+			}
+		}
+
+		/** Give the buffer back once its last byte was read: a handler busy elsewhere holds none. */
+		private void consumed(ByteBuffer buf) {
+			if (!buf.hasRemaining()) {
+				release();
+			}
+		}
+
 		@Override
 		public int read() throws IOException {
-			return fill() ? (buffer().get() & 0xFF) : -1;
+			if (!fill()) {
+				return -1;
+			}
+			ByteBuffer buf = this.buffer.buffer();
+			int b = buf.get() & 0xFF;
+			consumed(buf);
+			return b;
 		}
 
 		@Override
@@ -154,15 +203,17 @@ public final class ChannelTcpStream implements TcpStream {
 			if (!fill()) {
 				return -1;
 			}
-			ByteBuffer buf = buffer();
+			ByteBuffer buf = this.buffer.buffer();
 			int n = Math.min(len, buf.remaining());
 			buf.get(b, off, n);
+			consumed(buf);
 			return n;
 		}
 
 		@Override
 		public int available() {
-			return (this.buffer != null) ? this.buffer.remaining() : 0;
+			StreamBuffer held = this.buffer;
+			return (held != null) ? held.buffer().remaining() : 0;
 		}
 
 		@Override
@@ -174,20 +225,27 @@ public final class ChannelTcpStream implements TcpStream {
 
 	private final class Out extends OutputStream {
 
-		private ByteBuffer buffer;
+		/** Lent from the first write after a flush until a flush sent everything; 0..position is unsent. */
+		private @Nullable StreamBuffer buffer;
 
-		private ByteBuffer buffer() {
-			if (this.buffer == null) {
-				this.buffer = ChannelTcpStream.this.channel.allocateBuffer(BUFFER_SIZE);
+		private ByteBuffer buffer() throws IOException {
+			StreamBuffer held = this.buffer;
+			if (held == null) {
+				if (ChannelTcpStream.this.closed) {
+					throw new SocketException("Stream closed");
+				}
+				held = ChannelTcpStream.this.channel.takeBuffer();
+				held.buffer().clear();
+				this.buffer = held;
 			}
-			return this.buffer;
+			return held.buffer();
 		}
 
 		@Override
 		public void write(int b) throws IOException {
 			ByteBuffer buf = buffer();
 			if (!buf.hasRemaining()) {
-				flushBuffer();
+				send();
 			}
 			buf.put((byte) b);
 		}
@@ -198,7 +256,7 @@ public final class ChannelTcpStream implements TcpStream {
 			while (len > 0) {
 				ByteBuffer buf = buffer();
 				if (!buf.hasRemaining()) {
-					flushBuffer();
+					send();
 				}
 				int n = Math.min(len, buf.remaining());
 				buf.put(b, off, n);
@@ -212,21 +270,40 @@ public final class ChannelTcpStream implements TcpStream {
 			flushBuffer();
 		}
 
+		/** Send everything buffered, then give the buffer back. */
 		void flushBuffer() throws IOException {
-			if (this.buffer == null || this.buffer.position() == 0) {
+			if (this.buffer == null) {
 				return;
 			}
-			ByteBuffer buf = this.buffer;
+			send();
+			release();
+		}
+
+		/**
+		 * Send everything buffered, parking while the socket is full; keep the buffer. On a
+		 * failure what was not sent stays buffered, in order.
+		 */
+		private void send() throws IOException {
+			StreamBuffer held = this.buffer;
+			ByteBuffer buf = held.buffer();
 			buf.flip();
 			try {
 				while (buf.hasRemaining()) {
-					if (ChannelTcpStream.this.channel.write(buf) == 0) {
+					if (ChannelTcpStream.this.channel.write(held) == 0) {
 						ChannelTcpStream.this.channel.awaitWritable();
 					}
 				}
 			}
 			finally {
-				buf.clear();
+				buf.compact();
+			}
+		}
+
+		void release() {
+			StreamBuffer held = this.buffer;
+			if (held != null) {
+				this.buffer = null;
+				ChannelTcpStream.this.channel.giveBuffer(held);
 			}
 		}
 

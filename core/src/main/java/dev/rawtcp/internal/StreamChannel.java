@@ -1,7 +1,6 @@
 package dev.rawtcp.internal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 import dev.rawtcp.Connection;
 
@@ -15,28 +14,34 @@ public interface StreamChannel {
 	Connection connection();
 
 	/**
-	 * Allocate a buffer this channel reads into and writes from most cheaply (a direct
-	 * buffer on epoll). Freed with the connection.
-	 * @param capacity the size
-	 * @return the buffer
+	 * Borrow a buffer this channel reads into and writes from most cheaply (direct, with its
+	 * address, on epoll), from the pool of the connection's group.
+	 * @return the buffer, the caller's until {@link #giveBuffer(StreamBuffer) given back}
 	 */
-	ByteBuffer allocateBuffer(int capacity);
+	StreamBuffer takeBuffer();
+
+	/**
+	 * Give a buffer from {@link #takeBuffer()} back; the caller must not touch it afterwards.
+	 * @param buffer the buffer
+	 */
+	void giveBuffer(StreamBuffer buffer);
 
 	/**
 	 * Read without blocking.
-	 * @param dst where to put the bytes
+	 * @param dst where to put the bytes: a buffer from {@link #takeBuffer()}, between its
+	 * position and limit
 	 * @return bytes read, {@code 0} if it would block, {@code -1} at end of stream (also once a graceful stop began)
 	 * @throws IOException on a reset or a closed connection
 	 */
-	int read(ByteBuffer dst) throws IOException;
+	int read(StreamBuffer dst) throws IOException;
 
 	/**
 	 * Write without blocking.
-	 * @param src the bytes
+	 * @param src the bytes: a buffer from {@link #takeBuffer()}, between its position and limit
 	 * @return bytes written, {@code 0} if it would block
 	 * @throws IOException on a reset or a closed connection
 	 */
-	int write(ByteBuffer src) throws IOException;
+	int write(StreamBuffer src) throws IOException;
 
 	/**
 	 * Park until the event loop reports the socket readable, the connection closes, or the

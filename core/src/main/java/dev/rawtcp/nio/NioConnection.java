@@ -14,6 +14,8 @@ import dev.rawtcp.SocketOptionsView;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.internal.AbstractConnection;
+import dev.rawtcp.internal.BufferPool;
+import dev.rawtcp.internal.StreamBuffer;
 
 /**
  * An accepted {@link SocketChannel}. In event-loop mode its loop does every read and
@@ -154,18 +156,18 @@ final class NioConnection extends AbstractConnection {
 	// StreamChannel primitives, on the handler thread
 
 	@Override
-	protected ByteBuffer allocateStreamBuffer(int capacity) {
-		return ByteBuffer.allocate(capacity);
+	protected BufferPool streamBuffers() {
+		return ((NioListener) listener()).streamBuffers();
 	}
 
 	@Override
-	protected int streamRead(ByteBuffer dst) throws IOException {
-		return this.channel.read(dst);
+	protected int streamRead(StreamBuffer dst) throws IOException {
+		return this.channel.read(dst.buffer());
 	}
 
 	@Override
-	protected int streamWrite(ByteBuffer src) throws IOException {
-		return this.channel.write(src);
+	protected int streamWrite(StreamBuffer src) throws IOException {
+		return this.channel.write(src.buffer());
 	}
 
 	// Information

@@ -20,6 +20,7 @@ import dev.rawtcp.RawTcpException;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
+import dev.rawtcp.internal.BufferPool;
 import dev.rawtcp.internal.ListenerModes;
 import dev.rawtcp.internal.RoundRobin;
 
@@ -39,6 +40,9 @@ public final class NioEventLoopGroup implements EventLoopGroup {
 	private final RoundRobin<NioEventLoop> acceptLoops;
 
 	private final List<NioListener> listeners = new CopyOnWriteArrayList<>();
+
+	/** Lends thread-per-connection streams their buffers (one pool per group: see BufferPool). */
+	private final BufferPool streamBuffers = BufferPool.forStreams(NioSockets::streamBuffer);
 
 	private volatile boolean shutdown;
 
@@ -111,6 +115,15 @@ public final class NioEventLoopGroup implements EventLoopGroup {
 		logger.info("rawtcp listener '{}' bound to {} (nio, {}, backlog {})", config.name(), listener.localAddress(),
 				mode.value(), config.backlog());
 		return listener;
+	}
+
+	/**
+	 * The pool that lends thread-per-connection streams their buffers. Internal: for tests
+	 * and diagnostics.
+	 * @return the pool
+	 */
+	public BufferPool streamBuffers() {
+		return this.streamBuffers;
 	}
 
 	void listenerStopped(NioListener listener) {

@@ -35,6 +35,7 @@ import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
 import dev.rawtcp.internal.ChannelTcpStream;
 import dev.rawtcp.internal.AbstractListener;
+import dev.rawtcp.internal.BufferPool;
 import dev.rawtcp.internal.ListenerLog;
 import dev.rawtcp.internal.OpenConnections;
 import dev.rawtcp.internal.PeriodicCheck;
@@ -201,6 +202,10 @@ final class NioListener extends AbstractListener {
 		}
 		// whatever failed would most likely fail again at once: never spin on it
 		acceptFailed(errno, String.valueOf(ex.getMessage()), true);
+	}
+
+	BufferPool streamBuffers() {
+		return this.group.streamBuffers();
 	}
 
 	@Override

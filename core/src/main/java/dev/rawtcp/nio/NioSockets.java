@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -17,6 +18,7 @@ import dev.rawtcp.ListenerBindException;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.PortInUseException;
 import dev.rawtcp.SocketOptionsView;
+import dev.rawtcp.internal.StreamBuffer;
 import jdk.net.ExtendedSocketOptions;
 
 /**
@@ -73,6 +75,16 @@ final class NioSockets {
 	 * Read every option this JDK can read back; {@code null} for the rest (and for all of
 	 * them once the channel is closed).
 	 */
+	/**
+	 * Allocate a thread-per-connection stream buffer. Direct: a {@code SocketChannel} reads into
+	 * and writes from a heap buffer through a temporary direct one, one more copy per call.
+	 * @param capacity the size
+	 * @return the buffer
+	 */
+	static StreamBuffer streamBuffer(int capacity) {
+		return new StreamBuffer(ByteBuffer.allocateDirect(capacity), 0);
+	}
+
 	static SocketOptionsView options(NetworkChannel channel) {
 		return new SocketOptionsView(get(channel, StandardSocketOptions.SO_KEEPALIVE),
 				get(channel, ExtendedSocketOptions.TCP_KEEPIDLE), get(channel, ExtendedSocketOptions.TCP_KEEPINTERVAL),
