@@ -24,7 +24,7 @@ import dev.rawtcp.Transport;
  */
 public final class RawTcpEchoServer {
 
-	/** The stream is buffered (8 KiB each way), so the handler only needs a small staging array. */
+	/** The stream is buffered (64 KiB each way, lent while in use), so the handler only needs a small staging array. */
 	private static final int BUFFER_SIZE = 1024;
 
 	private RawTcpEchoServer() {
