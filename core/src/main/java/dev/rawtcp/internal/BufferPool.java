@@ -1,7 +1,7 @@
 package dev.rawtcp.internal;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
@@ -42,9 +42,11 @@ public final class BufferPool {
 
 	private final IntFunction<StreamBuffer> allocator;
 
-	private final LongAdder lent = new LongAdder();
+	// counted only on the rare paths (a miss, a full pool): take and give touch nothing but a slot
 
-	private final LongAdder allocated = new LongAdder();
+	private final AtomicLong allocated = new AtomicLong();
+
+	private final AtomicLong dropped = new AtomicLong();
 
 	/**
 	 * Create an empty pool.
@@ -80,7 +82,6 @@ public final class BufferPool {
 	 * @return the buffer, owned by the caller until {@link #give(StreamBuffer) given back}
 	 */
 	public StreamBuffer take() {
-		this.lent.increment();
 		int start = System.identityHashCode(Thread.currentThread());
 		for (int i = 0; i <= this.mask; i++) {
 			int index = (start + i) & this.mask;
@@ -91,7 +92,7 @@ public final class BufferPool {
 				}
 			}
 		}
-		this.allocated.increment();
+		this.allocated.incrementAndGet();
 		return this.allocator.apply(this.bufferSize);
 	}
 
@@ -100,7 +101,6 @@ public final class BufferPool {
 	 * @param buffer a buffer from {@link #take()}
 	 */
 	public void give(StreamBuffer buffer) {
-		this.lent.decrement();
 		int start = System.identityHashCode(Thread.currentThread());
 		for (int i = 0; i <= this.mask; i++) {
 			int index = (start + i) & this.mask;
@@ -109,6 +109,7 @@ public final class BufferPool {
 			}
 		}
 		// full: drop it
+		this.dropped.incrementAndGet();
 	}
 
 	/** @return the size of each buffer */
@@ -116,14 +117,23 @@ public final class BufferPool {
 		return this.bufferSize;
 	}
 
-	/** @return buffers taken and not given back yet (exact once the streams are quiet) */
+	/**
+	 * Buffers taken and not given back yet: every buffer allocated is pooled, lent or dropped.
+	 * Exact once the streams are quiet.
+	 * @return the count
+	 */
 	public long lent() {
-		return this.lent.sum();
+		return this.allocated.get() - this.dropped.get() - pooled();
 	}
 
 	/** @return buffers allocated so far (pool misses) */
 	public long allocated() {
-		return this.allocated.sum();
+		return this.allocated.get();
+	}
+
+	/** @return buffers given back to a full pool, and so dropped, so far */
+	public long dropped() {
+		return this.dropped.get();
 	}
 
 	/** @return buffers kept in the pool now */

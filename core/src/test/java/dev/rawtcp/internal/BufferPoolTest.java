@@ -57,6 +57,7 @@ class BufferPoolTest {
 		taken.forEach(pool::give);
 		assertThat(pool.lent()).isZero();
 		assertThat(pool.pooled()).isEqualTo(4);
+		assertThat(pool.dropped()).isEqualTo(2);
 		Set<StreamBuffer> again = Collections.newSetFromMap(new IdentityHashMap<>());
 		for (int i = 0; i < 4; i++) {
 			again.add(pool.take());
