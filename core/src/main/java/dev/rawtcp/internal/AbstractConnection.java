@@ -388,16 +388,20 @@ public abstract class AbstractConnection implements Connection {
 	/**
 	 * Readiness of a thread-per-connection socket reported by a thread other than the loop (the
 	 * epoll stream poller). The common case, an open connection with nothing queued on the loop,
-	 * is handled here: bump the sequence, wake the thread if it waits for it. Anything else (a
-	 * hang-up, a closing connection, bytes queued by {@link Connection#write}) is for the loop.
+	 * is handled here exactly as {@link #streamReady} would: note a hang-up, bump the sequence,
+	 * wake the thread if it waits for it. Anything else (a closing connection, bytes queued by
+	 * {@link Connection#write}) is for the loop.
 	 * @param readable readable
 	 * @param writable writable
 	 * @param hangup the peer hung up or the socket failed
 	 * @return {@code false} if the caller must hand the report to the loop's {@link #ready}
 	 */
 	protected final boolean streamReadyOffLoop(boolean readable, boolean writable, boolean hangup) {
-		if (hangup || this.state != OPEN || this.loopWrites) {
+		if (this.state != OPEN || this.loopWrites) {
 			return false;
+		}
+		if (hangup) {
+			this.peerHungUp = true;
 		}
 		bump(readable, writable);
 		wakeFor(readable, writable);
