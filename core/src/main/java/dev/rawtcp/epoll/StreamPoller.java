@@ -207,6 +207,8 @@ final class StreamPoller implements Runnable {
 			}
 			long parkedAt = now;
 			LockSupport.park(this);
+			// nothing should interrupt it, but a set flag would turn every park into a spin
+			Thread.interrupted();
 			if (System.nanoTime() - parkedAt < MAX_SPIN_NANOS) {
 				// woken almost at once: waiting a little would have saved the round through the loop
 				this.spinNanos = Math.min(MAX_SPIN_NANOS, this.spinNanos * 2);
