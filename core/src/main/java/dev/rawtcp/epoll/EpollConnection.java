@@ -52,12 +52,30 @@ final class EpollConnection extends AbstractConnection {
 		}
 	}
 
+	/**
+	 * Events the stream poller took for this thread-per-connection socket, on the poller's
+	 * thread: handled there when they only wake the handler, else passed to the loop.
+	 */
+	void pollerEvents(int mask) {
+		boolean readable = (mask & (Native.EPOLLIN | Native.EPOLLRDHUP | Native.EPOLLHUP | Native.EPOLLERR)) != 0;
+		boolean writable = (mask & (Native.EPOLLOUT | Native.EPOLLHUP | Native.EPOLLERR)) != 0;
+		boolean hangup = (mask & (Native.EPOLLRDHUP | Native.EPOLLHUP | Native.EPOLLERR)) != 0;
+		if (!streamReadyOffLoop(readable, writable, hangup)) {
+			this.loop.execute(() -> handleEvents(mask));
+		}
+	}
+
 	// Transport primitives
 
 	@Override
 	protected void registerSocket(int ops) throws IOException {
-		this.loop.register(this.fd, this, this.streamMode
-				? Native.EPOLLIN | Native.EPOLLOUT | Native.EPOLLRDHUP | Native.EPOLLET : events(ops));
+		if (this.streamMode) {
+			this.loop.registerStream(this.fd, this,
+					Native.EPOLLIN | Native.EPOLLOUT | Native.EPOLLRDHUP | Native.EPOLLET);
+		}
+		else {
+			this.loop.register(this.fd, this, events(ops));
+		}
 	}
 
 	@Override

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
+import org.jspecify.annotations.Nullable;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.rawtcp.internal.AbstractEventLoop;
+import dev.rawtcp.internal.HandlerThreads;
 
 /**
  * One event-loop thread: an epoll fd in level-triggered mode for event-loop connections
@@ -62,10 +65,19 @@ final class EpollEventLoop extends AbstractEventLoop {
 
 	private Object[] handles = new Object[1024];
 
+	/** The poller of this loop's thread-per-connection sockets, made with the first of them (JDK 21+). */
+	private @Nullable StreamPoller poller;
+
+	private boolean pollerTried;
+
 	static {
 		// Running out of file descriptors must not kill a loop, yet loading a class from a directory or
 		// from a jar not opened yet takes one: load what the accept backoff (EMFILE) uses now
-		// (the shared timers are loaded by AbstractEventLoop).
+		// (the shared timers are loaded by AbstractEventLoop), and the stream poller, made when the
+		// first thread-per-connection socket is accepted.
+		if (StreamPoller.ENABLED) {
+			HandlerThreads.virtual();
+		}
 		for (int errno : new int[] { Errors.EMFILE, Errors.ENFILE, Errors.ENOBUFS, Errors.ENOMEM, Errors.ECONNABORTED }) {
 			Errors.name(errno);
 			Native.strerror(errno);
@@ -106,10 +118,79 @@ final class EpollEventLoop extends AbstractEventLoop {
 		}
 	}
 
+	/**
+	 * Register a thread-per-connection socket: with the stream poller where there is one,
+	 * else with this loop.
+	 */
+	void registerStream(int fd, EpollConnection connection, int events) throws IOException {
+		StreamPoller streams = poller();
+		if (streams == null) {
+			register(fd, connection, events);
+			return;
+		}
+		if (fd >= this.handles.length) {
+			this.handles = Arrays.copyOf(this.handles, Math.max(fd + 1, this.handles.length * 2));
+		}
+		// the loop keeps it too, for the periodic check and the close at exit
+		this.handles[fd] = connection;
+		streams.add(fd, connection);
+		int res = Native.epollCtl(streams.epfd, Native.EPOLL_CTL_ADD, fd, events, this.ctlScratch,
+				this.ctlScratchAddress);
+		if (res != 0) {
+			this.handles[fd] = null;
+			streams.remove(fd, connection);
+			throw Errors.newIOException("epoll_ctl", res);
+		}
+	}
+
+	/** @return the stream poller, {@code null} until the first thread-per-connection socket or without one (tests) */
+	@Nullable StreamPoller streamPoller() {
+		return call(() -> this.poller, 1000);
+	}
+
+	private @Nullable StreamPoller poller() {
+		if (this.pollerTried) {
+			return this.poller;
+		}
+		this.pollerTried = true;
+		if (!StreamPoller.ENABLED || !HandlerThreads.virtual()) {
+			return null;
+		}
+		int streamEpfd;
+		try {
+			streamEpfd = Native.epollCreate();
+		}
+		catch (IOException ex) {
+			logger.warn("No stream poller for {}: {}; the loop wakes handler threads itself", this.thread.getName(),
+					ex.getMessage());
+			return null;
+		}
+		StreamPoller created = StreamPoller.create(this, streamEpfd, this.epfd);
+		try {
+			if (created == null) {
+				throw new IOException("no virtual threads");
+			}
+			register(streamEpfd, created, Native.EPOLLIN | Native.EPOLLONESHOT);
+		}
+		catch (IOException ex) {
+			logger.warn("No stream poller for {}: {}; the loop wakes handler threads itself", this.thread.getName(),
+					ex.getMessage());
+			Native.close(streamEpfd);
+			return null;
+		}
+		created.start();
+		this.poller = created;
+		return created;
+	}
+
 	/** Forget a handle; the kernel forgets the fd when it is closed. */
 	void forget(int fd, Object handle) {
 		if (fd < this.handles.length && this.handles[fd] == handle) {
 			this.handles[fd] = null;
+		}
+		StreamPoller streams = this.poller;
+		if (streams != null && handle instanceof EpollConnection connection) {
+			streams.remove(fd, connection);
 		}
 	}
 
@@ -143,6 +224,9 @@ final class EpollEventLoop extends AbstractEventLoop {
 			else if (handle instanceof EpollListener listener) {
 				listener.acceptReady(this);
 			}
+			else if (handle instanceof StreamPoller streams) {
+				streams.wake();
+			}
 		}
 	}
 
@@ -169,6 +253,10 @@ final class EpollEventLoop extends AbstractEventLoop {
 			}
 		}
 		runRemainingTasks();
+		StreamPoller streams = this.poller;
+		if (streams != null) {
+			streams.stop();
+		}
 		Native.close(this.eventFd);
 		Native.close(this.epfd);
 	}

@@ -73,6 +73,11 @@ public final class EpollEventLoopGroup implements EventLoopGroup {
 		return this.loops[Math.floorMod(this.nextLoop.getAndIncrement(), this.loops.length)];
 	}
 
+	/** @return loop {@code index} (tests) */
+	EpollEventLoop loop(int index) {
+		return this.loops[index];
+	}
+
 	@Override
 	public Transport transport() {
 		return Transport.EPOLL;

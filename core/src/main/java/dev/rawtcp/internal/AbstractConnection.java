@@ -2,6 +2,8 @@ package dev.rawtcp.internal;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -37,6 +39,21 @@ public abstract class AbstractConnection implements Connection {
 	protected static final int WRITE = 2;
 
 	private static final AtomicLong IDS = new AtomicLong();
+
+	private static final VarHandle READ_SEQ;
+
+	private static final VarHandle WRITE_SEQ;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			READ_SEQ = lookup.findVarHandle(AbstractConnection.class, "readSeq", int.class);
+			WRITE_SEQ = lookup.findVarHandle(AbstractConnection.class, "writeSeq", int.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -123,9 +140,17 @@ public abstract class AbstractConnection implements Connection {
 	/** The handler thread saw the peer's reset: what it throws next is the reset, not a handler bug. */
 	private volatile boolean peerReset;
 
+	/** Bumped on every readable report; by the loop and, on epoll with a stream poller, by the poller. */
 	private volatile int readSeq;
 
+	/** Bumped on every writable report, like {@link #readSeq}. */
 	private volatile int writeSeq;
+
+	/**
+	 * The write queue holds bytes (a {@link Connection#write} from another thread found the socket
+	 * full): writable reports must reach the loop, which flushes. Written by the loop only.
+	 */
+	private volatile boolean loopWrites;
 
 	private static final int PARKED_READ = 1;
 
@@ -347,15 +372,51 @@ public abstract class AbstractConnection implements Connection {
 		}
 		if (readable) {
 			this.readWaiter = false;
-			this.readSeq++;
 		}
 		if (writable) {
 			this.writeWaiter = false;
-			this.writeSeq++;
-			if (this.queue != null && !this.queue.isEmpty()) {
-				flush();
-			}
 		}
+		bump(readable, writable);
+		if (writable && this.queue != null && !this.queue.isEmpty()) {
+			flush();
+		}
+		wakeFor(readable, writable);
+		updateInterest();
+	}
+
+	/**
+	 * Readiness of a thread-per-connection socket reported by a thread other than the loop (the
+	 * epoll stream poller). The common case, an open connection with nothing queued on the loop,
+	 * is handled here exactly as {@link #streamReady} would: note a hang-up, bump the sequence,
+	 * wake the thread if it waits for it. Anything else (a closing connection, bytes queued by
+	 * {@link Connection#write}) is for the loop.
+	 * @param readable readable
+	 * @param writable writable
+	 * @param hangup the peer hung up or the socket failed
+	 * @return {@code false} if the caller must hand the report to the loop's {@link #ready}
+	 */
+	protected final boolean streamReadyOffLoop(boolean readable, boolean writable, boolean hangup) {
+		if (this.state != OPEN || this.loopWrites) {
+			return false;
+		}
+		if (hangup) {
+			this.peerHungUp = true;
+		}
+		bump(readable, writable);
+		wakeFor(readable, writable);
+		return true;
+	}
+
+	private void bump(boolean readable, boolean writable) {
+		if (readable) {
+			READ_SEQ.getAndAdd(this, 1);
+		}
+		if (writable) {
+			WRITE_SEQ.getAndAdd(this, 1);
+		}
+	}
+
+	private void wakeFor(boolean readable, boolean writable) {
 		// wake the thread only for what it waits on: an EPOLLOUT edge while it waits for input (or
 		// an input edge while it is busy) costs no futex. The thread publishes parkedOn before it
 		// re-checks the sequence, so one of the two always sees the other's write.
@@ -363,7 +424,6 @@ public abstract class AbstractConnection implements Connection {
 		if ((readable && parked == PARKED_READ) || (writable && parked == PARKED_WRITE)) {
 			wakeHandler();
 		}
-		updateInterest();
 	}
 
 	private void readReady() {
@@ -618,9 +678,21 @@ public abstract class AbstractConnection implements Connection {
 			beginLinger();
 			return;
 		}
-		if (this.streamMode && this.edgeTriggeredStreams && !q.isEmpty()) {
-			// edge triggered: an EPOLLOUT edge comes once the socket drains; flush then
-			this.writeSeq++;
+		if (this.streamMode && this.edgeTriggeredStreams) {
+			boolean pending = !q.isEmpty();
+			if (pending) {
+				// edge triggered: an EPOLLOUT edge comes once the socket drains; flush then
+				WRITE_SEQ.getAndAdd(this, 1);
+				if (!this.loopWrites) {
+					this.loopWrites = true;
+					// a stream poller may have taken that edge just before it could see the flag:
+					// try once more now, the socket may already have room
+					this.loop.execute(this::flush);
+				}
+			}
+			else {
+				this.loopWrites = false;
+			}
 		}
 		updateInterest();
 	}

@@ -6,6 +6,8 @@ import java.lang.invoke.MethodType;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Threads for thread-per-connection handlers: virtual threads where the JDK has them
  * (21+, found at run time so the code still compiles for release 17), platform threads
@@ -44,6 +46,26 @@ public final class HandlerThreads {
 			thread.setDaemon(true);
 			return thread;
 		};
+	}
+
+	/**
+	 * An unstarted virtual thread, where the JDK has them.
+	 * @param name its name
+	 * @param task what it runs
+	 * @return the thread, or {@code null} on a JDK without virtual threads
+	 */
+	public static @Nullable Thread newVirtualThread(String name, Runnable task) {
+		if (OF_VIRTUAL == null) {
+			return null;
+		}
+		try {
+			Thread thread = ((ThreadFactory) OF_VIRTUAL.invoke(name)).newThread(task);
+			thread.setName(name);
+			return thread;
+		}
+		catch (Throwable ex) {
+			return null;
+		}
 	}
 
 	private static MethodHandle findOfVirtual() {
