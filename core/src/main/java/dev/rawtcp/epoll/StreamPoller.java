@@ -22,9 +22,10 @@ import dev.rawtcp.internal.HandlerThreads;
  * context switches per message on a busy one-CPU server. Here the sockets sit in an epoll
  * set of their own, drained with {@code epoll_wait(0)} by a virtual thread: the handlers it
  * unparks are queued on its own carrier and run there, without a system call or a context
- * switch. While it finds events, or found some a moment ago (an adaptive spin, as HotSpot
- * spins on a lock: it grows while spinning pays and shrinks when it does not), it keeps
- * polling, yielding the carrier to the handlers between polls. When there is nothing to do
+ * switch. While it finds events it keeps polling, yielding the carrier to the handlers
+ * between polls; after an empty poll it keeps polling for an adaptive spin (about twice the
+ * recent gaps between events, at most 50 µs; halved each time it was for nothing, so it
+ * drops to none when events are further apart than that). When there is nothing to do
  * it re-arms its epoll fd, registered {@code EPOLLONESHOT} in the loop's epoll, and parks;
  * the loop unparks it when a socket becomes ready. The loop owns everything else: what the
  * poller cannot handle by waking a handler (a hang-up, a closing connection, bytes queued
@@ -39,8 +40,15 @@ final class StreamPoller implements Runnable {
 
 	private static final int MAX_EVENTS = 256;
 
-	private static final long MAX_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+	/**
+	 * The longest spin ({@code -Ddev.rawtcp.epoll.streamPollerSpinMicros}, default 50; 0 parks at
+	 * the first empty poll). Spinning trades CPU for latency: while events come less than this
+	 * apart, the poller keeps a core busy between them.
+	 */
+	private static final long MAX_SPIN_NANOS = TimeUnit.MICROSECONDS
+		.toNanos(Math.max(0, Long.getLong("dev.rawtcp.epoll.streamPollerSpinMicros", 50)));
 
+	/** A spin halved below this is dropped: the poller then parks at the first empty poll. */
 	private static final long MIN_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
 
 	private final EpollEventLoop loop;
@@ -68,8 +76,8 @@ final class StreamPoller implements Runnable {
 	/** Events dispatched here (written by the poller only). */
 	private volatile long dispatched;
 
-	/** How long an empty poll is repeated before parking; adapts to whether that paid off. */
-	private long spinNanos = MAX_SPIN_NANOS / 4;
+	/** How long empty polls are repeated before parking; adapts to the gaps between events. */
+	private long spinNanos;
 
 	/** It failed: the loop drains {@link #epfd} itself. */
 	private volatile boolean dead;
@@ -183,8 +191,8 @@ final class StreamPoller implements Runnable {
 			if (n > 0) {
 				dispatch(n);
 				if (spinStart != 0) {
-					// the spin paid off: spin longer next time
-					this.spinNanos = Math.min(MAX_SPIN_NANOS, this.spinNanos * 2);
+					// the spin paid off: next time spin at least twice as long as this one took
+					learn(System.nanoTime() - spinStart);
 					spinStart = 0;
 				}
 				Thread.yield();
@@ -199,20 +207,24 @@ final class StreamPoller implements Runnable {
 				continue;
 			}
 			// nothing came while spinning: spin less next time, re-arm and park
-			this.spinNanos = Math.max(MIN_SPIN_NANOS, this.spinNanos / 2);
+			this.spinNanos = (this.spinNanos > MIN_SPIN_NANOS) ? this.spinNanos / 2 : 0;
 			spinStart = 0;
 			int res = rearm();
 			if (res != 0) {
 				throw Errors.newIOException("epoll_ctl", res);
 			}
-			long parkedAt = now;
 			LockSupport.park(this);
 			// nothing should interrupt it, but a set flag would turn every park into a spin
 			Thread.interrupted();
-			if (System.nanoTime() - parkedAt < MAX_SPIN_NANOS) {
-				// woken almost at once: waiting a little would have saved the round through the loop
-				this.spinNanos = Math.min(MAX_SPIN_NANOS, this.spinNanos * 2);
-			}
+			// woken soon: a spin that long would have saved the round through the loop
+			learn(System.nanoTime() - now);
+		}
+	}
+
+	/** An event came {@code waited} after the last empty poll: spin about twice that, up to the maximum. */
+	private void learn(long waited) {
+		if (waited < MAX_SPIN_NANOS) {
+			this.spinNanos = Math.min(MAX_SPIN_NANOS, Math.max(this.spinNanos, 2 * waited));
 		}
 	}
 

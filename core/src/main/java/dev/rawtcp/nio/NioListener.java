@@ -33,7 +33,6 @@ import dev.rawtcp.SocketOptionsView;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
-import dev.rawtcp.internal.ChannelTcpStream;
 import dev.rawtcp.internal.AbstractListener;
 import dev.rawtcp.internal.BufferPool;
 import dev.rawtcp.internal.ListenerLog;
