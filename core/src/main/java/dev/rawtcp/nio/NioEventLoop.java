@@ -35,7 +35,8 @@ final class NioEventLoop extends AbstractEventLoop {
 		}
 	}
 
-	static final int BUFFER_SIZE = 64 * 1024;
+	/** Size of the read and staging buffers, as on epoll and for the same reason (streaming: 0.94x to 1.26x of Netty NIO). */
+	static final int BUFFER_SIZE = 256 * 1024;
 
 	final Selector selector;
 
