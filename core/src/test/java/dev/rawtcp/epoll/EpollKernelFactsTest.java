@@ -9,15 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.rawtcp.Connection;
-import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerState;
@@ -32,25 +28,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * What only the epoll transport can do: read back what the kernel made of the listener.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class EpollKernelFactsTest {
-
-	private EventLoopGroup group;
-
-	@BeforeAll
-	static void epollAvailable() {
-		assumeTrue(Epoll.isAvailable(), "epoll unavailable");
-	}
-
-	@AfterEach
-	void close() {
-		if (this.group != null) {
-			this.group.close();
-		}
-	}
+class EpollKernelFactsTest extends EpollTestSupport {
 
 	private Listener bind(ListenerConfig.Builder config, TcpHandler handler) {
-		this.group = EventLoopGroup.create(Transport.EPOLL, 2);
+		group(2);
 		return this.group.bind(config.host("127.0.0.1").port(0).build(), handler);
 	}
 
@@ -152,7 +133,7 @@ class EpollKernelFactsTest {
 
 	@Test
 	void shouldEchoLinesOnThreadPerConnection() throws Exception {
-		this.group = EventLoopGroup.create(Transport.EPOLL, 2);
+		group(2);
 		Listener listener = this.group.bind(ListenerConfig.builder("upper").host("127.0.0.1").port(0).build(),
 				(dev.rawtcp.TcpStreamHandler) (stream) -> {
 					InputStream in = stream.input();
@@ -199,7 +180,7 @@ class EpollKernelFactsTest {
 	@Test
 	void shouldServeIpv6Loopback() throws Exception {
 		assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/net/if_inet6")), "no IPv6");
-		this.group = EventLoopGroup.create(Transport.EPOLL, 1);
+		group(1);
 		Listener listener;
 		try {
 			listener = this.group.bind(ListenerConfig.builder("v6").host("::1").port(0).build(), (c, d) -> c.write(d));
@@ -218,7 +199,7 @@ class EpollKernelFactsTest {
 	@Test
 	void shouldFailWithPortInUseNamingListenerAndPort() throws Exception {
 		try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-			this.group = EventLoopGroup.create(Transport.EPOLL, 1);
+			group(1);
 			ListenerConfig config = ListenerConfig.builder("clash").host("127.0.0.1").port(taken.getLocalPort()).build();
 			org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.group.bind(config, (c, d) -> c.write(d)))
 				.isInstanceOf(dev.rawtcp.PortInUseException.class)

@@ -15,17 +15,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.rawtcp.Connection;
-import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.TcpStreamHandler;
-import dev.rawtcp.Transport;
 import dev.rawtcp.internal.HandlerThreads;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,25 +31,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Thread-per-connection sockets on epoll: on JDK 21+ a virtual-thread poller wakes the
  * handlers, and whatever it cannot handle by waking one still reaches the loop.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class EpollStreamPollerTest {
-
-	private EventLoopGroup group;
-
-	@BeforeAll
-	static void epollAvailable() {
-		assumeTrue(Epoll.isAvailable(), "epoll unavailable");
-	}
-
-	@AfterEach
-	void close() {
-		if (this.group != null) {
-			this.group.close();
-		}
-	}
+class EpollStreamPollerTest extends EpollTestSupport {
 
 	private Listener bind(TcpStreamHandler handler) {
-		this.group = EventLoopGroup.create(Transport.EPOLL, 1);
+		group(1);
 		return this.group.bind(ListenerConfig.builder("poller").host("127.0.0.1").port(0)
 			.writeBufferLimit(64L * 1024 * 1024)
 			.build(), handler);
@@ -98,7 +79,7 @@ class EpollStreamPollerTest {
 
 	@Test
 	void shouldNotMakeAStreamPollerForEventLoopConnections() throws Exception {
-		this.group = EventLoopGroup.create(Transport.EPOLL, 1);
+		group(1);
 		Listener listener = this.group.bind(ListenerConfig.builder("loop").host("127.0.0.1").port(0).build(),
 				(c, data) -> c.write(data));
 		assertThat(exchange(listener.port(), 7, 10)).isPositive();
