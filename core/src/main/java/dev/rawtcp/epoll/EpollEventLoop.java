@@ -25,8 +25,9 @@ final class EpollEventLoop extends AbstractEventLoop {
 	/**
 	 * Size of the loop's read and staging buffers: what one {@code read} or {@code send} of an
 	 * event-loop connection moves at most. 256 KiB rather than 64: streaming over loopback went from
-	 * 0.85x to 1.04-1.40x of Netty in wall clock in three runs (docs/performance.md, finding 4), because a read takes
-	 * everything queued and the echo goes out in one large send that the peer receives more cheaply.
+	 * 0.85x to 1.04-1.40x of Netty in wall clock in three runs (docs/performance.md, finding 4),
+	 * because a read takes everything queued and the echo goes out in one large send that the peer
+	 * receives more cheaply.
 	 */
 	static final int BUFFER_SIZE = 256 * 1024;
 

@@ -35,7 +35,10 @@ final class NioEventLoop extends AbstractEventLoop {
 		}
 	}
 
-	/** Size of the read and staging buffers, as on epoll and for the same reason (streaming: 0.94x to 1.10-1.26x of Netty NIO). */
+	/**
+	 * Size of the read and staging buffers, as on epoll and for the same reason (streaming: 0.94x
+	 * to 1.10-1.26x of Netty NIO).
+	 */
 	static final int BUFFER_SIZE = 256 * 1024;
 
 	final Selector selector;
