@@ -42,9 +42,7 @@ final class EpollConnection extends AbstractConnection {
 
 	void handleEvents(int mask) {
 		if (this.streamMode) {
-			ready((mask & (Native.EPOLLIN | Native.EPOLLRDHUP | Native.EPOLLHUP | Native.EPOLLERR)) != 0,
-					(mask & (Native.EPOLLOUT | Native.EPOLLHUP | Native.EPOLLERR)) != 0,
-					(mask & (Native.EPOLLRDHUP | Native.EPOLLHUP | Native.EPOLLERR)) != 0);
+			ready(streamReadable(mask), streamWritable(mask), streamHangup(mask));
 		}
 		else {
 			ready((mask & (Native.EPOLLIN | Native.EPOLLERR | Native.EPOLLHUP)) != 0, (mask & Native.EPOLLOUT) != 0,
@@ -57,12 +55,23 @@ final class EpollConnection extends AbstractConnection {
 	 * thread: handled there when they only wake the handler, else passed to the loop.
 	 */
 	void pollerEvents(int mask) {
-		boolean readable = (mask & (Native.EPOLLIN | Native.EPOLLRDHUP | Native.EPOLLHUP | Native.EPOLLERR)) != 0;
-		boolean writable = (mask & (Native.EPOLLOUT | Native.EPOLLHUP | Native.EPOLLERR)) != 0;
-		boolean hangup = (mask & (Native.EPOLLRDHUP | Native.EPOLLHUP | Native.EPOLLERR)) != 0;
-		if (!streamReadyOffLoop(readable, writable, hangup)) {
+		if (!streamReadyOffLoop(streamReadable(mask), streamWritable(mask), streamHangup(mask))) {
 			this.loop.execute(() -> handleEvents(mask));
 		}
+	}
+
+	// what an edge means to a thread-per-connection socket: a hang-up or an error is seen by its next read or write
+
+	private static boolean streamReadable(int mask) {
+		return (mask & (Native.EPOLLIN | Native.EPOLLRDHUP | Native.EPOLLHUP | Native.EPOLLERR)) != 0;
+	}
+
+	private static boolean streamWritable(int mask) {
+		return (mask & (Native.EPOLLOUT | Native.EPOLLHUP | Native.EPOLLERR)) != 0;
+	}
+
+	private static boolean streamHangup(int mask) {
+		return (mask & (Native.EPOLLRDHUP | Native.EPOLLHUP | Native.EPOLLERR)) != 0;
 	}
 
 	// Transport primitives

@@ -114,15 +114,7 @@ final class EpollEventLoop extends AbstractEventLoop {
 	}
 
 	void register(int fd, Object handle, int events) throws IOException {
-		if (fd >= this.handles.length) {
-			this.handles = Arrays.copyOf(this.handles, Math.max(fd + 1, this.handles.length * 2));
-		}
-		this.handles[fd] = handle;
-		int res = ctl(Native.EPOLL_CTL_ADD, fd, events);
-		if (res != 0) {
-			this.handles[fd] = null;
-			throw Errors.newIOException("epoll_ctl", res);
-		}
+		add(this.epfd, fd, handle, events);
 	}
 
 	/**
@@ -135,17 +127,25 @@ final class EpollEventLoop extends AbstractEventLoop {
 			register(fd, connection, events);
 			return;
 		}
+		streams.add(fd, connection);
+		try {
+			// the loop keeps it too, for the periodic check and the close at exit
+			add(streams.epfd, fd, connection, events);
+		}
+		catch (IOException ex) {
+			streams.remove(fd, connection);
+			throw ex;
+		}
+	}
+
+	private void add(int epfd, int fd, Object handle, int events) throws IOException {
 		if (fd >= this.handles.length) {
 			this.handles = Arrays.copyOf(this.handles, Math.max(fd + 1, this.handles.length * 2));
 		}
-		// the loop keeps it too, for the periodic check and the close at exit
-		this.handles[fd] = connection;
-		streams.add(fd, connection);
-		int res = Native.epollCtl(streams.epfd, Native.EPOLL_CTL_ADD, fd, events, this.ctlScratch,
-				this.ctlScratchAddress);
+		this.handles[fd] = handle;
+		int res = Native.epollCtl(epfd, Native.EPOLL_CTL_ADD, fd, events, this.ctlScratch, this.ctlScratchAddress);
 		if (res != 0) {
 			this.handles[fd] = null;
-			streams.remove(fd, connection);
 			throw Errors.newIOException("epoll_ctl", res);
 		}
 	}
@@ -163,17 +163,11 @@ final class EpollEventLoop extends AbstractEventLoop {
 		if (!StreamPoller.ENABLED || !HandlerThreads.virtual()) {
 			return null;
 		}
-		int streamEpfd;
+		int streamEpfd = -1;
+		StreamPoller created;
 		try {
 			streamEpfd = Native.epollCreate();
-		}
-		catch (IOException ex) {
-			logger.warn("No stream poller for {}: {}; the loop wakes handler threads itself", this.thread.getName(),
-					ex.getMessage());
-			return null;
-		}
-		StreamPoller created = StreamPoller.create(this, streamEpfd, this.epfd);
-		try {
+			created = StreamPoller.create(this, streamEpfd, this.epfd);
 			if (created == null) {
 				throw new IOException("no virtual threads");
 			}
@@ -182,7 +176,9 @@ final class EpollEventLoop extends AbstractEventLoop {
 		catch (IOException ex) {
 			logger.warn("No stream poller for {}: {}; the loop wakes handler threads itself", this.thread.getName(),
 					ex.getMessage());
-			Native.close(streamEpfd);
+			if (streamEpfd >= 0) {
+				Native.close(streamEpfd);
+			}
 			return null;
 		}
 		created.start();
