@@ -3,6 +3,7 @@ package dev.rawtcp.epoll;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -73,8 +74,8 @@ final class StreamPoller implements Runnable {
 
 	private volatile boolean running = true;
 
-	/** Events dispatched here (written by the poller only). */
-	private volatile long dispatched;
+	/** Events dispatched here: written by the poller only, so a release store (no fence) is enough. */
+	private final AtomicLong dispatched = new AtomicLong();
 
 	/** How long empty polls are repeated before parking; adapts to the gaps between events. */
 	private long spinNanos;
@@ -236,11 +237,11 @@ final class StreamPoller implements Runnable {
 
 	/** @return the number of events this poller dispatched (tests) */
 	long dispatched() {
-		return this.dispatched;
+		return this.dispatched.get();
 	}
 
 	private void dispatch(int n) {
-		this.dispatched += n;
+		this.dispatched.lazySet(this.dispatched.get() + n);
 		for (int i = 0; i < n; i++) {
 			EpollConnection connection = connection(i);
 			if (connection != null) {
