@@ -2,7 +2,6 @@ package dev.rawtcp.epoll;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
@@ -11,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.rawtcp.internal.AdaptiveSpin;
 import dev.rawtcp.internal.HandlerThreads;
 
 /**
@@ -46,11 +46,7 @@ final class StreamPoller implements Runnable {
 	 * the first empty poll). Spinning trades CPU for latency: while events come less than this
 	 * apart, the poller keeps a core busy between them.
 	 */
-	private static final long MAX_SPIN_NANOS = TimeUnit.MICROSECONDS
-		.toNanos(Math.max(0, Long.getLong("dev.rawtcp.epoll.streamPollerSpinMicros", 50)));
-
-	/** A spin halved below this is dropped: the poller then parks at the first empty poll. */
-	private static final long MIN_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
+	private static final long MAX_SPIN_MICROS = Long.getLong("dev.rawtcp.epoll.streamPollerSpinMicros", 50);
 
 	private final EpollEventLoop loop;
 
@@ -78,7 +74,7 @@ final class StreamPoller implements Runnable {
 	private final AtomicLong dispatched = new AtomicLong();
 
 	/** How long empty polls are repeated before parking; adapts to the gaps between events. */
-	private long spinNanos;
+	private final AdaptiveSpin spin = new AdaptiveSpin(MAX_SPIN_MICROS);
 
 	/** It failed: the loop drains {@link #epfd} itself. */
 	private volatile boolean dead;
@@ -183,7 +179,6 @@ final class StreamPoller implements Runnable {
 	}
 
 	private void poll() throws IOException {
-		long spinStart = 0;
 		while (this.running) {
 			int n = Native.epollWait(this.epfd, this.eventsAddress, MAX_EVENTS, 0);
 			if (n < 0) {
@@ -191,25 +186,16 @@ final class StreamPoller implements Runnable {
 			}
 			if (n > 0) {
 				dispatch(n);
-				if (spinStart != 0) {
-					// the spin paid off: next time spin at least twice as long as this one took
-					learn(System.nanoTime() - spinStart);
-					spinStart = 0;
-				}
+				this.spin.found();
 				Thread.yield();
 				continue;
 			}
-			long now = System.nanoTime();
-			if (spinStart == 0) {
-				spinStart = now;
-			}
-			if (now - spinStart < this.spinNanos) {
+			if (this.spin.keepSpinning()) {
 				Thread.yield();
 				continue;
 			}
-			// nothing came while spinning: spin less next time, re-arm and park
-			this.spinNanos = (this.spinNanos > MIN_SPIN_NANOS) ? this.spinNanos / 2 : 0;
-			spinStart = 0;
+			// nothing came while spinning: re-arm and park
+			long parkedAt = System.nanoTime();
 			int res = rearm();
 			if (res != 0) {
 				throw Errors.newIOException("epoll_ctl", res);
@@ -217,15 +203,7 @@ final class StreamPoller implements Runnable {
 			LockSupport.park(this);
 			// nothing should interrupt it, but a set flag would turn every park into a spin
 			Thread.interrupted();
-			// woken soon: a spin that long would have saved the round through the loop
-			learn(System.nanoTime() - now);
-		}
-	}
-
-	/** An event came {@code waited} after the last empty poll: spin about twice that, up to the maximum. */
-	private void learn(long waited) {
-		if (waited < MAX_SPIN_NANOS) {
-			this.spinNanos = Math.min(MAX_SPIN_NANOS, Math.max(this.spinNanos, 2 * waited));
+			this.spin.woke(parkedAt);
 		}
 	}
 

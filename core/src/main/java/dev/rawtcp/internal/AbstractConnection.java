@@ -44,11 +44,14 @@ public abstract class AbstractConnection implements Connection {
 
 	private static final VarHandle WRITE_SEQ;
 
+	private static final VarHandle POLLER_READ_ARMED;
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
 			READ_SEQ = lookup.findVarHandle(AbstractConnection.class, "readSeq", int.class);
 			WRITE_SEQ = lookup.findVarHandle(AbstractConnection.class, "writeSeq", int.class);
+			POLLER_READ_ARMED = lookup.findVarHandle(AbstractConnection.class, "pollerReadArmed", boolean.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -156,7 +159,12 @@ public abstract class AbstractConnection implements Connection {
 
 	private static final int PARKED_WRITE = 2;
 
-	private int seenReadSeq = -1;
+	/**
+	 * The read sequence up to which the handler thread has taken everything reported: it found
+	 * the socket empty then. Volatile for a level-triggered stream poller, which judges by it
+	 * whether a report is new.
+	 */
+	private volatile int seenReadSeq = -1;
 
 	private int seenWriteSeq = -1;
 
@@ -175,6 +183,13 @@ public abstract class AbstractConnection implements Connection {
 	private volatile boolean peerHungUp;
 
 	private volatile boolean writeWaiter;
+
+	/**
+	 * Whether read interest is registered with the level-triggered stream poller (nio on virtual
+	 * threads). The poller takes it away while the handler has not read what was reported, so an
+	 * unread level is not reported over and over; the handler puts it back before it parks.
+	 */
+	private volatile boolean pollerReadArmed = true;
 
 	/**
 	 * Create a connection.
@@ -284,6 +299,30 @@ public abstract class AbstractConnection implements Connection {
 	 * @return the pool of the connection's group
 	 */
 	protected abstract BufferPool streamBuffers();
+
+	/**
+	 * Whether a thread-per-connection handler waits through a level-triggered stream poller
+	 * ({@link #armPoller}, {@link #pollerReady}) instead of through the loop. Handler thread.
+	 * @return {@code false} unless the transport has such a poller and it works
+	 */
+	protected boolean pollerWaits() {
+		return false;
+	}
+
+	/**
+	 * Add to the interest registered with the stream poller, and wake it if it is parked. Any
+	 * thread.
+	 * @param ops {@link #READ} and/or {@link #WRITE}
+	 */
+	protected void armPoller(int ops) {
+	}
+
+	/**
+	 * Remove from the interest registered with the stream poller. Poller thread.
+	 * @param ops {@link #READ} and/or {@link #WRITE}
+	 */
+	protected void disarmPoller(int ops) {
+	}
 
 	// Registration, on the loop
 
@@ -405,6 +444,46 @@ public abstract class AbstractConnection implements Connection {
 		bump(readable, writable);
 		wakeFor(readable, writable);
 		return true;
+	}
+
+	/**
+	 * Readiness reported by a level-triggered stream poller, on its thread: it only wakes the
+	 * handler (the loop keeps its own registration for what it flushes or discards). Writable is
+	 * reported once per wait: the interest is taken away here and put back by the next wait.
+	 * Readable is reported while unread bytes stay: a report the handler has not yet caught up
+	 * with takes the read interest away until it waits again.
+	 * @param readable readable (or end of stream, or an error)
+	 * @param writable writable (or an error)
+	 */
+	protected final void pollerReady(boolean readable, boolean writable) {
+		boolean read = false;
+		if (readable) {
+			if (this.readSeq == this.seenReadSeq) {
+				READ_SEQ.getAndAdd(this, 1);
+				read = true;
+			}
+			else if (POLLER_READ_ARMED.compareAndSet(this, true, false)) {
+				disarmPoller(READ);
+				// the handler may have caught up and checked the flag in between: then re-arm for it
+				if (this.readSeq == this.seenReadSeq && POLLER_READ_ARMED.compareAndSet(this, false, true)) {
+					armPoller(READ);
+				}
+			}
+		}
+		if (writable) {
+			disarmPoller(WRITE);
+			WRITE_SEQ.getAndAdd(this, 1);
+		}
+		wakeFor(read, writable);
+	}
+
+	/**
+	 * The stream poller failed: wake the handler so that it reads or writes once more and, if it
+	 * has to wait, waits through the loop. Poller thread.
+	 */
+	protected final void pollerFailed() {
+		bump(true, true);
+		wakeHandler();
 	}
 
 	private void bump(boolean readable, boolean writable) {
@@ -922,7 +1001,7 @@ public abstract class AbstractConnection implements Connection {
 		}
 		int seq = this.readSeq;
 		if (seq == this.shortReadSeq && !this.peerHungUp) {
-			// edge triggered: the last read drained the socket and no edge came since, so it is still
+			// the last read drained the socket and no readiness was reported since, so it is still
 			// empty; park without the read that would only say EAGAIN
 			this.seenReadSeq = seq;
 			return 0;
@@ -939,8 +1018,10 @@ public abstract class AbstractConnection implements Connection {
 			this.bytesReceived += n;
 			this.listener.stats.recordBytesReceived(n);
 			this.lastActivity = System.nanoTime();
-			if (n < wanted && this.edgeTriggeredStreams) {
+			if (n < wanted && (this.edgeTriggeredStreams || pollerWaits())) {
+				// the socket was empty after this read: until the sequence moves, the next read can be skipped
 				this.shortReadSeq = seq;
+				this.seenReadSeq = seq;
 			}
 			return n;
 		}
@@ -984,12 +1065,18 @@ public abstract class AbstractConnection implements Connection {
 
 	private boolean awaitReadable(long deadlineNanos) throws IOException {
 		while (this.readSeq == this.seenReadSeq && this.state == OPEN && !this.draining) {
-			if (!this.edgeTriggeredStreams && !this.readWaiter) {
+			boolean poller = !this.edgeTriggeredStreams && pollerWaits();
+			if (!this.edgeTriggeredStreams && !poller && !this.readWaiter) {
 				this.readWaiter = true;
 				this.loop.execute(this.updateInterestTask);
 			}
 			this.parkedOn = PARKED_READ;
 			try {
+				// seenReadSeq was written before this read of the flag, and the poller clears the flag
+				// before it reads seenReadSeq: one of the two re-arms
+				if (poller && !this.pollerReadArmed && POLLER_READ_ARMED.compareAndSet(this, false, true)) {
+					armPoller(READ);
+				}
 				if (this.readSeq != this.seenReadSeq) {
 					break;
 				}
@@ -1016,12 +1103,17 @@ public abstract class AbstractConnection implements Connection {
 
 	private void awaitWritable() throws IOException {
 		while (this.writeSeq == this.seenWriteSeq && this.state != CLOSED) {
-			if (!this.edgeTriggeredStreams && !this.writeWaiter) {
+			boolean poller = !this.edgeTriggeredStreams && pollerWaits();
+			if (!this.edgeTriggeredStreams && !poller && !this.writeWaiter) {
 				this.writeWaiter = true;
 				this.loop.execute(this.updateInterestTask);
 			}
 			this.parkedOn = PARKED_WRITE;
 			try {
+				if (poller) {
+					// the poller takes write interest away at each report: a level would repeat
+					armPoller(WRITE);
+				}
 				if (this.writeSeq != this.seenWriteSeq) {
 					break;
 				}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Optional;
@@ -35,6 +36,11 @@ final class NioConnection extends AbstractConnection {
 
 	private @Nullable SelectionKey key;
 
+	/** The key with the loop's stream poller (thread-per-connection mode on virtual threads), else {@code null}. */
+	private @Nullable SelectionKey pollerKey;
+
+	private @Nullable NioStreamPoller poller;
+
 	NioConnection(NioEventLoop loop, NioListener listener, SocketChannel channel, @Nullable TcpHandler handler)
 			throws IOException {
 		super(loop, listener, (InetSocketAddress) channel.getRemoteAddress(), handler, loop.readBuffer, false);
@@ -49,11 +55,58 @@ final class NioConnection extends AbstractConnection {
 		ready((readyOps & SelectionKey.OP_READ) != 0, (readyOps & SelectionKey.OP_WRITE) != 0, false);
 	}
 
+	// Readiness, on the stream poller
+
+	void pollerReady(int readyOps) {
+		pollerReady((readyOps & SelectionKey.OP_READ) != 0, (readyOps & SelectionKey.OP_WRITE) != 0);
+	}
+
+	void pollerGone() {
+		pollerFailed();
+	}
+
+	@Override
+	protected boolean pollerWaits() {
+		NioStreamPoller streams = this.poller;
+		return streams != null && !streams.dead();
+	}
+
+	@Override
+	protected void armPoller(int ops) {
+		SelectionKey k = this.pollerKey;
+		try {
+			k.interestOpsOr(selectionOps(ops));
+		}
+		catch (CancelledKeyException ex) {
+			// closed: the loop wakes the handler
+			return;
+		}
+		this.poller.kick();
+	}
+
+	@Override
+	protected void disarmPoller(int ops) {
+		try {
+			this.pollerKey.interestOpsAnd(~selectionOps(ops));
+		}
+		catch (CancelledKeyException ex) {
+			// closed: the loop wakes the handler
+		}
+	}
+
 	// Transport primitives
 
 	@Override
 	protected void registerSocket(int ops) throws IOException {
 		this.key = this.channel.register(this.loop.selector, selectionOps(ops), this);
+		NioStreamPoller streams = this.streamMode ? this.loop.poller() : null;
+		if (streams != null) {
+			// the handler waits through the poller; the loop's key stays for what the loop does
+			this.pollerKey = streams.register(this.channel, this);
+			this.poller = streams;
+			// only now: a report must find the key
+			armPoller(READ);
+		}
 	}
 
 	@Override
@@ -134,6 +187,12 @@ final class NioConnection extends AbstractConnection {
 		SelectionKey k = this.key;
 		if (k != null) {
 			k.cancel();
+		}
+		SelectionKey p = this.pollerKey;
+		if (p != null) {
+			p.cancel();
+			// the socket is closed once both selectors deregistered their keys
+			this.poller.kick();
 		}
 	}
 

@@ -8,11 +8,13 @@ import java.nio.channels.Selector;
 import java.util.Iterator;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.internal.AbstractEventLoop;
+import dev.rawtcp.internal.HandlerThreads;
 
 /**
  * One event-loop thread: a {@link Selector}, a task queue woken through
@@ -51,9 +53,52 @@ final class NioEventLoop extends AbstractEventLoop {
 
 	private boolean dispatching;
 
+	/** The poller of this loop's thread-per-connection sockets, made with the first of them (JDK 21+). */
+	private @Nullable NioStreamPoller poller;
+
+	private boolean pollerTried;
+
 	NioEventLoop(String name) throws IOException {
 		super(logger, name);
 		this.selector = Selector.open();
+	}
+
+	/**
+	 * The stream poller, started with the first thread-per-connection socket. Loop thread.
+	 * @return the poller, {@code null} without virtual threads, when switched off, if it could not be made, or
+	 * once it failed
+	 */
+	@Nullable NioStreamPoller poller() {
+		if (this.pollerTried) {
+			NioStreamPoller streams = this.poller;
+			return (streams != null && !streams.dead()) ? streams : null;
+		}
+		this.pollerTried = true;
+		if (!NioStreamPoller.ENABLED || !HandlerThreads.virtual()) {
+			return null;
+		}
+		try {
+			this.poller = NioStreamPoller.start(this);
+		}
+		catch (IOException ex) {
+			logger.warn("No stream poller for {}: {}; the loop wakes handler threads itself", this.thread.getName(),
+					ex.getMessage());
+		}
+		return this.poller;
+	}
+
+	/** The stream poller failed: every handler that waits through it waits through this loop from now on. */
+	void streamPollerDied() {
+		for (SelectionKey key : this.selector.keys().toArray(new SelectionKey[0])) {
+			if (key.attachment() instanceof NioConnection connection) {
+				connection.pollerGone();
+			}
+		}
+	}
+
+	/** @return the stream poller, {@code null} until the first thread-per-connection socket or without one (tests) */
+	@Nullable NioStreamPoller streamPoller() {
+		return call(() -> this.poller, 1000);
 	}
 
 	@Override
@@ -161,6 +206,11 @@ final class NioEventLoop extends AbstractEventLoop {
 		}
 		catch (IOException ex) {
 			logger.debug("Closing the selector failed", ex);
+		}
+		NioStreamPoller streams = this.poller;
+		if (streams != null) {
+			// after the connections were closed: closing its selector closes their sockets
+			streams.stop();
 		}
 	}
 

@@ -81,6 +81,11 @@ public final class NioEventLoopGroup implements EventLoopGroup {
 		return this.loops.next();
 	}
 
+	/** @return loop {@code index} (tests) */
+	NioEventLoop loop(int index) {
+		return this.loops.all().get(index);
+	}
+
 	@Override
 	public Transport transport() {
 		return Transport.NIO;

@@ -1,0 +1,72 @@
+package dev.rawtcp.internal;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How long a stream poller keeps polling after an empty poll before it parks: about twice
+ * the recent gaps between events, at most a maximum, halved each time it spun for nothing,
+ * so it drops to none when events come further apart than the maximum. Spinning trades CPU
+ * for latency: while events come less than the maximum apart the poller keeps a core busy
+ * between them, but a handler it wakes runs on its carrier without a {@code futex} or a
+ * context switch. One poller thread only. Internal.
+ */
+public final class AdaptiveSpin {
+
+	/** A spin halved below this is dropped: the poller then parks at the first empty poll. */
+	private static final long MIN_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
+
+	private final long maxNanos;
+
+	private long spinNanos;
+
+	/** When the current run of empty polls began, 0 while polls find events. */
+	private long emptySince;
+
+	/**
+	 * @param maxMicros the longest spin, from a system property; 0 parks at the first empty poll
+	 */
+	public AdaptiveSpin(long maxMicros) {
+		this.maxNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(0, maxMicros));
+	}
+
+	/** A poll found events: a spin that waited for them paid off, spin at least twice that next time. */
+	public void found() {
+		if (this.emptySince != 0) {
+			learn(System.nanoTime() - this.emptySince);
+			this.emptySince = 0;
+		}
+	}
+
+	/**
+	 * A poll found nothing.
+	 * @return {@code true} to poll again, {@code false} to park (the spin is then halved)
+	 */
+	public boolean keepSpinning() {
+		long now = System.nanoTime();
+		if (this.emptySince == 0) {
+			this.emptySince = now;
+		}
+		if (now - this.emptySince < this.spinNanos) {
+			return true;
+		}
+		this.spinNanos = (this.spinNanos > MIN_SPIN_NANOS) ? this.spinNanos / 2 : 0;
+		this.emptySince = 0;
+		return false;
+	}
+
+	/**
+	 * The poller woke from a park that began at {@code parkedAt}: a spin that long would have
+	 * saved the round through the park.
+	 * @param parkedAt {@link System#nanoTime()} before it parked
+	 */
+	public void woke(long parkedAt) {
+		learn(System.nanoTime() - parkedAt);
+	}
+
+	private void learn(long waited) {
+		if (waited < this.maxNanos) {
+			this.spinNanos = Math.min(this.maxNanos, Math.max(this.spinNanos, 2 * waited));
+		}
+	}
+
+}

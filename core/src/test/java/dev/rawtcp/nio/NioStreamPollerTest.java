@@ -1,0 +1,75 @@
+package dev.rawtcp.nio;
+
+import java.net.Socket;
+import java.util.Arrays;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import dev.rawtcp.EventLoopGroup;
+import dev.rawtcp.Listener;
+import dev.rawtcp.ListenerConfig;
+import dev.rawtcp.Transport;
+import dev.rawtcp.transport.AbstractStreamPollerTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link AbstractStreamPollerTest} on the nio transport: a level-triggered {@link java.nio.channels.Selector}
+ * per loop, polled by a virtual thread; and what happens when that poller fails.
+ */
+class NioStreamPollerTest extends AbstractStreamPollerTest {
+
+	@Override
+	protected Transport transport() {
+		return Transport.NIO;
+	}
+
+	@Override
+	protected boolean pollerEnabled() {
+		return NioStreamPoller.ENABLED;
+	}
+
+	@Override
+	protected long pollerDispatched(EventLoopGroup group) {
+		NioEventLoopGroup nio = (NioEventLoopGroup) group;
+		long total = -1;
+		for (int i = 0; i < nio.threads(); i++) {
+			NioStreamPoller poller = nio.loop(i).streamPoller();
+			if (poller != null) {
+				total = Math.max(total, 0) + poller.dispatched();
+			}
+		}
+		return total;
+	}
+
+	/**
+	 * When a poller fails (here: its selector closed under it), the handlers it would have woken
+	 * wait through the loop instead: connections open at the time and new ones keep working.
+	 */
+	@Test
+	void shouldKeepServingThroughTheLoopWhenThePollerFails() throws Exception {
+		assumePoller();
+		Listener listener = group().bind(ListenerConfig.builder("fails").host("127.0.0.1").port(0).build(),
+				STREAM_ECHO);
+		byte[] payload = random(100_000, 9);
+		try (Socket before = connect(listener)) {
+			assertThat(Arrays.equals(echo(before, payload), payload)).as("echo on the connection open before").isTrue();
+			NioEventLoopGroup nio = (NioEventLoopGroup) group();
+			for (int i = 0; i < nio.threads(); i++) {
+				NioStreamPoller poller = nio.loop(i).streamPoller();
+				if (poller != null) {
+					poller.selector.close();
+					Awaitility.await().until(poller::dead);
+				}
+			}
+			assertThat(Arrays.equals(echo(before, payload), payload)).as("echo on the connection open before").isTrue();
+			for (int i = 0; i < 20; i++) {
+				try (Socket after = connect(listener)) {
+					assertThat(Arrays.equals(echo(after, payload), payload)).as("echo on a connection opened after").isTrue();
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,204 @@
+package dev.rawtcp.transport;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+
+import dev.rawtcp.Connection;
+import dev.rawtcp.EventLoopGroup;
+import dev.rawtcp.Listener;
+import dev.rawtcp.ListenerConfig;
+import dev.rawtcp.TcpStreamHandler;
+import dev.rawtcp.internal.HandlerThreads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Thread-per-connection sockets: on JDK 21+ a virtual-thread poller per loop wakes the
+ * handlers, and whatever it cannot handle by waking one still reaches the loop. Subclassed
+ * in each transport's package, which can see its poller.
+ */
+public abstract class AbstractStreamPollerTest extends TransportTestSupport {
+
+	/** @return whether this transport's poller is switched on */
+	protected abstract boolean pollerEnabled();
+
+	/**
+	 * @param group a group of this transport
+	 * @return the events (epoll) or keys (nio) its loops' pollers dispatched, {@code -1} if no loop has one
+	 */
+	protected abstract long pollerDispatched(EventLoopGroup group);
+
+	private Listener bind(TcpStreamHandler handler) {
+		return group().bind(ListenerConfig.builder("poller").host("127.0.0.1").port(0)
+			.writeBufferLimit(64L * 1024 * 1024)
+			.build(), handler);
+	}
+
+	private static final TcpStreamHandler BATCHING_ECHO = (stream) -> {
+		InputStream in = stream.input();
+		OutputStream out = stream.output();
+		byte[] buffer = new byte[1024];
+		int n;
+		while ((n = in.read(buffer)) > 0) {
+			out.write(buffer, 0, n);
+			if (in.available() == 0) {
+				out.flush();
+			}
+		}
+	};
+
+	/** Skip where there are no virtual threads (JDK 17) or the poller is switched off. */
+	protected final void assumePoller() {
+		assumeTrue(HandlerThreads.virtual() && pollerEnabled(), "needs virtual threads (JDK 21+) and the poller on");
+	}
+
+	@Test
+	void shouldWakeVirtualHandlerThreadsThroughTheStreamPoller() throws Exception {
+		assumePoller();
+		Listener listener = bind(BATCHING_ECHO);
+		int clients = 64;
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		try {
+			List<Future<Long>> results = new ArrayList<>();
+			for (int i = 0; i < clients; i++) {
+				long seed = i;
+				results.add(pool.submit(() -> exchange(listener.port(), seed, 200)));
+			}
+			for (Future<Long> result : results) {
+				assertThat(result.get(50, TimeUnit.SECONDS)).isPositive();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		// one report per message at least, less what a handler happened to read before it was reported
+		assertThat(pollerDispatched(group())).as("events the pollers dispatched").isGreaterThan(clients * 100L);
+	}
+
+	@Test
+	void shouldNotMakeAStreamPollerForEventLoopConnections() throws Exception {
+		Listener listener = group().bind(ListenerConfig.builder("loop").host("127.0.0.1").port(0).build(), ECHO);
+		assertThat(exchange(listener.port(), 7, 10)).isPositive();
+		assertThat(pollerDispatched(group())).isEqualTo(-1);
+	}
+
+	/**
+	 * Bytes the handler does not read while it is busy elsewhere are reported once, not on every
+	 * poll: a level-triggered poller takes the read interest away until the handler waits again.
+	 */
+	@Test
+	void shouldNotReportUnreadBytesOverAndOver() throws Exception {
+		assumePoller();
+		CountDownLatch gotFirst = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Listener listener = bind((stream) -> {
+			InputStream in = stream.input();
+			OutputStream out = stream.output();
+			out.write(in.read());
+			gotFirst.countDown();
+			try {
+				// busy elsewhere: parked, but not reading
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			byte[] buffer = new byte[4096];
+			int n;
+			while ((n = in.read(buffer)) > 0) {
+				out.write(buffer, 0, n);
+				out.flush();
+			}
+		});
+		byte[] rest = new byte[1000];
+		new Random(3).nextBytes(rest);
+		try (Socket socket = new Socket("127.0.0.1", listener.port())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream().write(1);
+			assertThat(gotFirst.await(10, TimeUnit.SECONDS)).isTrue();
+			long before = pollerDispatched(group());
+			socket.getOutputStream().write(rest);
+			// give a poller that reported the unread bytes on every poll time for thousands of polls
+			Thread.sleep(300);
+			long during = pollerDispatched(group()) - before;
+			release.countDown();
+			byte[] echo = socket.getInputStream().readNBytes(1 + rest.length);
+			assertThat(echo[0]).isEqualTo((byte) 1);
+			assertThat(Arrays.copyOfRange(echo, 1, echo.length)).isEqualTo(rest);
+			assertThat(during).as("reports of bytes the handler did not read").isLessThan(20);
+		}
+	}
+
+	/**
+	 * Bytes a thread other than the handler's writes with {@link Connection#write} while the
+	 * peer reads nothing fill the socket and queue on the loop: the writable edges that follow
+	 * must reach the loop, which flushes them.
+	 */
+	@Test
+	void shouldFlushConnectionWritesQueuedBehindAFullSocket() throws Exception {
+		// more than loopback's socket buffers hold, so that most of it queues on the loop
+		int size = 24 * 1024 * 1024;
+		byte[] payload = new byte[size];
+		new Random(42).nextBytes(payload);
+		CountDownLatch written = new CountDownLatch(1);
+		AtomicReference<Connection> accepted = new AtomicReference<>();
+		Listener listener = bind((stream) -> {
+			Connection connection = stream.connection();
+			accepted.set(connection);
+			CompletableFuture.runAsync(() -> {
+				for (int offset = 0; offset < size; offset += 64 * 1024) {
+					connection.write(ByteBuffer.wrap(payload, offset, 64 * 1024));
+				}
+				written.countDown();
+			});
+			// the handler waits for the peer's FIN; the bytes go out meanwhile
+			while (stream.input().read() >= 0) {
+				// discard
+			}
+		});
+		try (Socket socket = new Socket("127.0.0.1", listener.port())) {
+			socket.setSoTimeout(10_000);
+			assertThat(written.await(20, TimeUnit.SECONDS)).isTrue();
+			assertThat(accepted.get().pendingWriteBytes()).as("bytes queued on the loop").isPositive();
+			byte[] received = socket.getInputStream().readNBytes(size);
+			assertThat(received).isEqualTo(payload);
+		}
+	}
+
+	/** Send {@code messages} random messages one at a time, verify each echo; return the bytes echoed. */
+	protected static long exchange(int port, long seed, int messages) throws Exception {
+		Random random = new Random(seed);
+		long total = 0;
+		try (Socket socket = new Socket("127.0.0.1", port)) {
+			socket.setTcpNoDelay(true);
+			socket.setSoTimeout(20_000);
+			for (int i = 0; i < messages; i++) {
+				byte[] message = new byte[1 + random.nextInt(3000)];
+				random.nextBytes(message);
+				socket.getOutputStream().write(message);
+				byte[] echo = socket.getInputStream().readNBytes(message.length);
+				assertThat(echo).isEqualTo(message);
+				total += echo.length;
+			}
+		}
+		return total;
+	}
+
+}
