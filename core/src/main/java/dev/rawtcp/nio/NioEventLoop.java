@@ -53,7 +53,7 @@ final class NioEventLoop extends AbstractEventLoop {
 
 	private boolean dispatching;
 
-	/** The poller of this loop's thread-per-connection sockets, made with the first of them (JDK 21+). */
+	/** The poller of this loop's thread-per-connection sockets, made with the first of them (JDK 24+). */
 	private @Nullable NioStreamPoller poller;
 
 	private boolean pollerTried;
@@ -74,7 +74,7 @@ final class NioEventLoop extends AbstractEventLoop {
 			return (streams != null && !streams.dead()) ? streams : null;
 		}
 		this.pollerTried = true;
-		if (!NioStreamPoller.ENABLED || !HandlerThreads.virtual()) {
+		if (!NioStreamPoller.ENABLED || !NioStreamPoller.SELECT_PARKS || !HandlerThreads.virtual()) {
 			return null;
 		}
 		try {

@@ -17,7 +17,7 @@ import dev.rawtcp.internal.HandlerThreads;
 
 /**
  * The readiness poller of one loop's thread-per-connection sockets when handlers run on
- * virtual threads (JDK 21+): the nio counterpart of the epoll transport's stream poller.
+ * virtual threads (JDK 24+): the nio counterpart of the epoll transport's stream poller.
  * <p>
  * Without it a handler that would block asks the loop to register interest (a task and a
  * selector wake-up) and the loop's platform thread unparks it: a {@code futex} and two
@@ -27,8 +27,9 @@ import dev.rawtcp.internal.HandlerThreads;
  * be registered in another one, so the read interest stays registered while handlers keep up
  * (and is taken away while one has not read what was reported), the write interest is
  * registered for each wait, and when a spin ({@link AdaptiveSpin}) found nothing the thread
- * blocks in {@code select()}; a handler that adds interest then wakes it. On JDK 22+ a
- * virtual thread blocked in {@code select()} parks and frees its carrier. The loop keeps its
+ * blocks in {@code select()}; a handler that adds interest then wakes it. Only on JDK 24+,
+ * where a virtual thread blocked in {@code select()} parks and frees its carrier
+ * ({@link #SELECT_PARKS}). The loop keeps its
  * own key for what it does (flushing {@code Connection.write} bytes, lingering, the periodic
  * check, the close at exit).
  */
@@ -38,6 +39,14 @@ final class NioStreamPoller implements Runnable {
 
 	/** Switch it off ({@code -Ddev.rawtcp.nio.streamPoller=false}) to compare: the loop then wakes handlers itself. */
 	static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("dev.rawtcp.nio.streamPoller", "true"));
+
+	/**
+	 * Whether a virtual thread blocked in {@code Selector.select()} parks and frees its carrier:
+	 * from JDK 24 (openjdk/jdk#21565, with JEP 491). Before, it pins the carrier for as long as it
+	 * blocks, which with a one-carrier scheduler would stop every handler; there handlers wait
+	 * through the loop.
+	 */
+	static final boolean SELECT_PARKS = Runtime.version().feature() >= 24;
 
 	/** The longest spin ({@code -Ddev.rawtcp.nio.streamPollerSpinMicros}, default 50; 0 blocks at the first empty poll). */
 	private static final long MAX_SPIN_MICROS = Long.getLong("dev.rawtcp.nio.streamPollerSpinMicros", 50);

@@ -27,7 +27,7 @@ class NioStreamPollerTest extends AbstractStreamPollerTest {
 
 	@Override
 	protected boolean pollerEnabled() {
-		return NioStreamPoller.ENABLED;
+		return NioStreamPoller.ENABLED && NioStreamPoller.SELECT_PARKS;
 	}
 
 	@Override

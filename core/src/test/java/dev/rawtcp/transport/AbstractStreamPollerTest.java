@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 public abstract class AbstractStreamPollerTest extends TransportTestSupport {
 
-	/** @return whether this transport's poller is switched on */
+	/** @return whether this transport makes a poller on this JDK (and it is switched on) */
 	protected abstract boolean pollerEnabled();
 
 	/**
@@ -65,7 +65,7 @@ public abstract class AbstractStreamPollerTest extends TransportTestSupport {
 
 	/** Skip where there are no virtual threads (JDK 17) or the poller is switched off. */
 	protected final void assumePoller() {
-		assumeTrue(HandlerThreads.virtual() && pollerEnabled(), "needs virtual threads (JDK 21+) and the poller on");
+		assumeTrue(HandlerThreads.virtual() && pollerEnabled(), "needs virtual threads (JDK 21+; nio: 24+) and the poller on");
 	}
 
 	@Test
