@@ -162,9 +162,9 @@ public abstract class AbstractConnection implements Connection {
 	/**
 	 * The read sequence up to which the handler thread has taken everything reported: it found
 	 * the socket empty then. Volatile for a level-triggered stream poller, which judges by it
-	 * whether a report is new.
+	 * whether a report is new. It starts equal to {@link #readSeq}: nothing reported yet is unread.
 	 */
-	private volatile int seenReadSeq = -1;
+	private volatile int seenReadSeq;
 
 	private int seenWriteSeq = -1;
 

@@ -169,6 +169,7 @@ public abstract class AbstractEventLoop implements Loop {
 				if (this.checks.due(this.now)) {
 					checkConnections();
 				}
+				endOfIteration();
 			}
 		}
 		catch (Throwable ex) {
@@ -178,6 +179,10 @@ public abstract class AbstractEventLoop implements Loop {
 		finally {
 			closeEverything();
 		}
+	}
+
+	/** After each iteration's events, tasks, timers and checks: for work batched per iteration. */
+	protected void endOfIteration() {
 	}
 
 	/** @return {@code -1} to wait for ever, {@code 0} not to wait, else milliseconds */

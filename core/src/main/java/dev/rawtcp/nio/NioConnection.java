@@ -105,7 +105,8 @@ final class NioConnection extends AbstractConnection {
 			this.pollerKey = streams.register(this.channel, this);
 			this.poller = streams;
 			// only now: a report must find the key
-			armPoller(READ);
+			this.pollerKey.interestOps(SelectionKey.OP_READ);
+			this.loop.pollerKeysChanged();
 		}
 	}
 
@@ -192,7 +193,7 @@ final class NioConnection extends AbstractConnection {
 		if (p != null) {
 			p.cancel();
 			// the socket is closed once both selectors deregistered their keys
-			this.poller.kick();
+			this.loop.pollerKeysChanged();
 		}
 	}
 

@@ -58,6 +58,9 @@ final class NioEventLoop extends AbstractEventLoop {
 
 	private boolean pollerTried;
 
+	/** Keys were added to or cancelled in the poller's selector this iteration: one wake-up covers them all. */
+	private boolean pollerKeysChanged;
+
 	NioEventLoop(String name) throws IOException {
 		super(logger, name);
 		this.selector = Selector.open();
@@ -85,6 +88,26 @@ final class NioEventLoop extends AbstractEventLoop {
 					ex.getMessage());
 		}
 		return this.poller;
+	}
+
+	/**
+	 * A key of the poller's selector was registered or cancelled: a blocked poller must see it (a
+	 * new socket's interest, or a closed socket that is only closed once its key is deregistered).
+	 * Loop thread; the poller is woken once at the end of the iteration, however many keys changed.
+	 */
+	void pollerKeysChanged() {
+		this.pollerKeysChanged = true;
+	}
+
+	@Override
+	protected void endOfIteration() {
+		if (this.pollerKeysChanged) {
+			this.pollerKeysChanged = false;
+			NioStreamPoller streams = this.poller;
+			if (streams != null) {
+				streams.kick();
+			}
+		}
 	}
 
 	/** The stream poller failed: every handler that waits through it waits through this loop from now on. */
