@@ -462,10 +462,18 @@ public abstract class AbstractConnection implements Connection {
 				READ_SEQ.getAndAdd(this, 1);
 				read = true;
 			}
-			else if (POLLER_READ_ARMED.compareAndSet(this, true, false)) {
+			else {
+				// not caught up: no report until it waits again. Also when the flag is already down, since
+				// the handler's own re-arming may have landed after a removal: the interest follows the flag
+				this.pollerReadArmed = false;
 				disarmPoller(READ);
 				// the handler may have caught up and checked the flag in between: then re-arm for it
-				if (this.readSeq == this.seenReadSeq && POLLER_READ_ARMED.compareAndSet(this, false, true)) {
+				if (this.readSeq == this.seenReadSeq) {
+					POLLER_READ_ARMED.compareAndSet(this, false, true);
+				}
+				if (this.pollerReadArmed) {
+					// armed again, by the line above or by the handler, whose interest may have been added
+					// before this thread's removal landed: add it (again), so the interest matches the flag
 					armPoller(READ);
 				}
 			}

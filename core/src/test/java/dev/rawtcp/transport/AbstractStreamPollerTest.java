@@ -99,6 +99,49 @@ public abstract class AbstractStreamPollerTest extends TransportTestSupport {
 	}
 
 	/**
+	 * Many handlers and the poller on different carriers at once, messages of up to 16 KiB that
+	 * arrive in pieces: reports race with reads, so read interest is taken away and put back all
+	 * the time (nio), and no wake-up may be lost. Bounded: 2 s of round trips per client at most.
+	 */
+	@Test
+	void shouldLoseNoWakeUpWhenReportsRaceWithReads() throws Exception {
+		assumePoller();
+		Listener listener = bind(STREAM_ECHO);
+		int clients = 16;
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		try {
+			List<Future<Long>> results = new ArrayList<>();
+			for (int i = 0; i < clients; i++) {
+				long seed = 100 + i;
+				results.add(pool.submit(() -> {
+					Random random = new Random(seed);
+					long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+					long trips = 0;
+					try (Socket socket = new Socket("127.0.0.1", listener.port())) {
+						// a lost wake-up shows as this timeout
+						socket.setSoTimeout(5_000);
+						while (System.nanoTime() < deadline && trips < 20_000) {
+							byte[] message = new byte[1 + random.nextInt(16 * 1024)];
+							random.nextBytes(message);
+							socket.getOutputStream().write(message);
+							assertThat(Arrays.equals(socket.getInputStream().readNBytes(message.length), message))
+								.as("echo").isTrue();
+							trips++;
+						}
+					}
+					return trips;
+				}));
+			}
+			for (Future<Long> result : results) {
+				assertThat(result.get(30, TimeUnit.SECONDS)).isPositive();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	/**
 	 * Bytes the handler does not read while it is busy elsewhere are reported once, not on every
 	 * poll: a level-triggered poller takes the read interest away until the handler waits again.
 	 */
