@@ -73,20 +73,7 @@ public abstract class AbstractStreamPollerTest extends TransportTestSupport {
 		assumePoller();
 		Listener listener = bind(BATCHING_ECHO);
 		int clients = 64;
-		ExecutorService pool = Executors.newFixedThreadPool(clients);
-		try {
-			List<Future<Long>> results = new ArrayList<>();
-			for (int i = 0; i < clients; i++) {
-				long seed = i;
-				results.add(pool.submit(() -> exchange(listener.port(), seed, 200)));
-			}
-			for (Future<Long> result : results) {
-				assertThat(result.get(50, TimeUnit.SECONDS)).isPositive();
-			}
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		runClients(clients, (seed) -> exchange(listener.port(), seed, 200));
 		// one report per message at least, less what a handler happened to read before it was reported
 		assertThat(pollerDispatched(group())).as("events the pollers dispatched").isGreaterThan(clients * 100L);
 	}
@@ -107,33 +94,44 @@ public abstract class AbstractStreamPollerTest extends TransportTestSupport {
 	void shouldLoseNoWakeUpWhenReportsRaceWithReads() throws Exception {
 		assumePoller();
 		Listener listener = bind(STREAM_ECHO);
-		int clients = 16;
+		runClients(16, (seed) -> {
+			Random random = new Random(seed);
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+			long trips = 0;
+			try (Socket socket = new Socket("127.0.0.1", listener.port())) {
+				// a lost wake-up shows as this timeout
+				socket.setSoTimeout(5_000);
+				while (System.nanoTime() < deadline && trips < 20_000) {
+					byte[] message = new byte[1 + random.nextInt(16 * 1024)];
+					random.nextBytes(message);
+					socket.getOutputStream().write(message);
+					assertThat(Arrays.equals(socket.getInputStream().readNBytes(message.length), message))
+						.as("echo").isTrue();
+					trips++;
+				}
+			}
+			return trips;
+		});
+	}
+
+	/** A client: given its seed, returns how many bytes or round trips it did. */
+	private interface Client {
+
+		long run(long seed) throws Exception;
+
+	}
+
+	/** Run {@code clients} clients at once, each on its own thread with its own seed; each must do something. */
+	private static void runClients(int clients, Client client) throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(clients);
 		try {
 			List<Future<Long>> results = new ArrayList<>();
 			for (int i = 0; i < clients; i++) {
-				long seed = 100 + i;
-				results.add(pool.submit(() -> {
-					Random random = new Random(seed);
-					long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-					long trips = 0;
-					try (Socket socket = new Socket("127.0.0.1", listener.port())) {
-						// a lost wake-up shows as this timeout
-						socket.setSoTimeout(5_000);
-						while (System.nanoTime() < deadline && trips < 20_000) {
-							byte[] message = new byte[1 + random.nextInt(16 * 1024)];
-							random.nextBytes(message);
-							socket.getOutputStream().write(message);
-							assertThat(Arrays.equals(socket.getInputStream().readNBytes(message.length), message))
-								.as("echo").isTrue();
-							trips++;
-						}
-					}
-					return trips;
-				}));
+				long seed = i;
+				results.add(pool.submit(() -> client.run(seed)));
 			}
 			for (Future<Long> result : results) {
-				assertThat(result.get(30, TimeUnit.SECONDS)).isPositive();
+				assertThat(result.get(50, TimeUnit.SECONDS)).isPositive();
 			}
 		}
 		finally {
