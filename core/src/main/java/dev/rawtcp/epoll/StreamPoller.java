@@ -186,12 +186,8 @@ final class StreamPoller implements Runnable {
 			}
 			if (n > 0) {
 				dispatch(n);
-				this.spin.found();
-				Thread.yield();
-				continue;
 			}
-			if (this.spin.keepSpinning()) {
-				Thread.yield();
+			if (this.spin.pollAgain(n > 0)) {
 				continue;
 			}
 			// nothing came while spinning: re-arm and park

@@ -29,8 +29,25 @@ public final class AdaptiveSpin {
 		this.maxNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(0, maxMicros));
 	}
 
+	/**
+	 * After a poll: keep polling while polls find events or the spin lasts, yielding the carrier to
+	 * the handlers the poll woke; else the caller parks (and then calls {@link #woke(long)}).
+	 * @param found whether the poll found events
+	 * @return {@code true} to poll again (after a {@link Thread#yield()}), {@code false} to park
+	 */
+	public boolean pollAgain(boolean found) {
+		if (found) {
+			found();
+		}
+		else if (!keepSpinning()) {
+			return false;
+		}
+		Thread.yield();
+		return true;
+	}
+
 	/** A poll found events: a spin that waited for them paid off, spin at least twice that next time. */
-	public void found() {
+	private void found() {
 		if (this.emptySince != 0) {
 			learn(System.nanoTime() - this.emptySince);
 			this.emptySince = 0;
@@ -41,7 +58,7 @@ public final class AdaptiveSpin {
 	 * A poll found nothing.
 	 * @return {@code true} to poll again, {@code false} to park (the spin is then halved)
 	 */
-	public boolean keepSpinning() {
+	private boolean keepSpinning() {
 		long now = System.nanoTime();
 		if (this.emptySince == 0) {
 			this.emptySince = now;

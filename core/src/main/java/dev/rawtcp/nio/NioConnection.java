@@ -24,7 +24,9 @@ import dev.rawtcp.internal.StreamBuffer;
  * reads and writes the non-blocking channel itself; when the channel would block it asks
  * the loop to watch for readiness and parks until the loop reports it, as a goroutine
  * does in Go's netpoller. The selector is level triggered, so interest in readiness is
- * only registered while a handler thread waits for it.
+ * only registered while a handler thread waits for it. On JDK 24+ the handler waits
+ * through the loop's {@link NioStreamPoller} instead, through a second key in the poller's
+ * selector; the loop's key then only carries what the loop itself does.
  */
 final class NioConnection extends AbstractConnection {
 

@@ -170,13 +170,7 @@ final class NioStreamPoller implements Runnable {
 
 	private void poll() throws IOException {
 		while (this.running) {
-			if (this.selector.selectNow(this.dispatcher) > 0) {
-				this.spin.found();
-				Thread.yield();
-				continue;
-			}
-			if (this.spin.keepSpinning()) {
-				Thread.yield();
+			if (this.spin.pollAgain(this.selector.selectNow(this.dispatcher) > 0)) {
 				continue;
 			}
 			// nothing came while spinning: block until a socket is ready or a handler adds interest
