@@ -1029,7 +1029,10 @@ public abstract class AbstractConnection implements Connection {
 			if (n < wanted && (this.edgeTriggeredStreams || pollerWaits())) {
 				// the socket was empty after this read: until the sequence moves, the next read can be skipped
 				this.shortReadSeq = seq;
-				this.seenReadSeq = seq;
+				if (!this.edgeTriggeredStreams) {
+					// a level-triggered poller judges by it whether its next report is new
+					this.seenReadSeq = seq;
+				}
 			}
 			return n;
 		}

@@ -170,14 +170,14 @@ final class NioStreamPoller implements Runnable {
 
 	private void poll() throws IOException {
 		while (this.running) {
-			if (this.spin.pollAgain(this.selector.selectNow(this.dispatcher) > 0)) {
+			if (this.spin.pollAgain(count(this.selector.selectNow(this.dispatcher)) > 0)) {
 				continue;
 			}
 			// nothing came while spinning: block until a socket is ready or a handler adds interest
 			long blockedAt = System.nanoTime();
 			this.blocked = true;
 			try {
-				this.selector.select(this.dispatcher);
+				count(this.selector.select(this.dispatcher));
 			}
 			finally {
 				this.blocked = false;
@@ -188,8 +188,15 @@ final class NioStreamPoller implements Runnable {
 		}
 	}
 
+	/** Count keys dispatched, once per poll; returns {@code n}. */
+	private int count(int n) {
+		if (n > 0) {
+			this.dispatched.lazySet(this.dispatched.get() + n);
+		}
+		return n;
+	}
+
 	private void dispatch(SelectionKey key) {
-		this.dispatched.lazySet(this.dispatched.get() + 1);
 		try {
 			if (key.attachment() instanceof NioConnection connection) {
 				connection.pollerReady(key.readyOps());

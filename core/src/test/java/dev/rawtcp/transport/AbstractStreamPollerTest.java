@@ -40,9 +40,25 @@ public abstract class AbstractStreamPollerTest extends TransportTestSupport {
 
 	/**
 	 * @param group a group of this transport
-	 * @return the events (epoll) or keys (nio) its loops' pollers dispatched, {@code -1} if no loop has one
+	 * @param loop the index of one of its loops
+	 * @return the events (epoll) or keys (nio) that loop's poller dispatched, {@code -1} if it has none
 	 */
-	protected abstract long pollerDispatched(EventLoopGroup group);
+	protected abstract long pollerDispatched(EventLoopGroup group, int loop);
+
+	/**
+	 * @param group a group of this transport
+	 * @return the events or keys all its loops' pollers dispatched, {@code -1} if no loop has one
+	 */
+	private long pollerDispatched(EventLoopGroup group) {
+		long total = -1;
+		for (int i = 0; i < group.threads(); i++) {
+			long dispatched = pollerDispatched(group, i);
+			if (dispatched >= 0) {
+				total = Math.max(total, 0) + dispatched;
+			}
+		}
+		return total;
+	}
 
 	private Listener bind(TcpStreamHandler handler) {
 		return group().bind(ListenerConfig.builder("poller").host("127.0.0.1").port(0)
