@@ -160,6 +160,7 @@ final class EpollEventLoop extends AbstractEventLoop {
 			return this.poller;
 		}
 		this.pollerTried = true;
+		stopSpinning();
 		if (!StreamPoller.ENABLED || !HandlerThreads.virtual()) {
 			return null;
 		}

@@ -31,6 +31,12 @@ public abstract class AbstractEventLoop implements Loop {
 
 	private static final int MAX_TASKS_PER_ITERATION = 4096;
 
+	/**
+	 * The longest spin before the loop waits ({@code -Ddev.rawtcp.loopSpinMicros}, default 50; 0
+	 * waits at once when there is nothing to do).
+	 */
+	private static final long MAX_SPIN_MICROS = Long.getLong("dev.rawtcp.loopSpinMicros", 50);
+
 	private final Logger logger;
 
 	/** The loop's thread. */
@@ -40,6 +46,12 @@ public abstract class AbstractEventLoop implements Loop {
 
 	/** Set while the loop waits (or is about to): the first task added then wakes it, later ones don't. */
 	private final AtomicBoolean waiting = new AtomicBoolean();
+
+	/** Polls instead of waiting while events come closer together than the spin. */
+	private final AdaptiveSpin spin = new AdaptiveSpin(MAX_SPIN_MICROS);
+
+	/** Cleared for good once the loop serves a thread-per-connection socket. */
+	private boolean spins = MAX_SPIN_MICROS > 0;
 
 	private final LoopTimers timers = new LoopTimers();
 
@@ -149,10 +161,18 @@ public abstract class AbstractEventLoop implements Loop {
 		try {
 			while (this.running) {
 				long timeout = timeoutMillis();
+				long waitedFrom = 0;
 				if (timeout != 0) {
-					this.waiting.set(true);
-					if (!this.tasks.isEmpty()) {
+					if (this.spins && this.spin.pollInsteadOfWait()) {
 						timeout = 0;
+						Thread.yield();
+					}
+					else {
+						this.waiting.set(true);
+						if (!this.tasks.isEmpty()) {
+							timeout = 0;
+						}
+						waitedFrom = System.nanoTime();
 					}
 				}
 				int count;
@@ -161,6 +181,14 @@ public abstract class AbstractEventLoop implements Loop {
 				}
 				finally {
 					this.waiting.set(false);
+				}
+				if (count > 0) {
+					if (waitedFrom != 0) {
+						this.spin.woke(waitedFrom);
+					}
+					else {
+						this.spin.found();
+					}
 				}
 				this.now = System.nanoTime();
 				processEvents(count);
@@ -179,6 +207,15 @@ public abstract class AbstractEventLoop implements Loop {
 		finally {
 			closeEverything();
 		}
+	}
+
+	/**
+	 * The loop serves a thread-per-connection socket: from now on it waits as soon as it has nothing
+	 * to do, so as not to take the core from the handler threads (a stream poller, where there is one,
+	 * spins for them instead). Loop thread.
+	 */
+	protected final void stopSpinning() {
+		this.spins = false;
 	}
 
 	/** After each iteration's events, tasks, timers and checks: for work batched per iteration. */

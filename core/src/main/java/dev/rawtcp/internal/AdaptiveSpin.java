@@ -3,12 +3,13 @@ package dev.rawtcp.internal;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How long a stream poller keeps polling after an empty poll before it parks: about twice
- * the recent gaps between events, at most a maximum, halved each time it spun for nothing,
- * so it drops to none when events come further apart than the maximum. Spinning trades CPU
- * for latency: while events come less than the maximum apart the poller keeps a core busy
- * between them, but a handler it wakes runs on its carrier without a {@code futex} or a
- * context switch. One poller thread only. Internal.
+ * How long a stream poller or an event loop keeps polling after an empty poll before it parks:
+ * about twice the recent gaps between events, at most a maximum, halved each time it spun for
+ * nothing, so it drops to none when events come further apart than the maximum. Spinning trades
+ * CPU for latency: while events come less than the maximum apart the thread keeps a core busy
+ * between them, but a handler a poller wakes runs on its carrier without a {@code futex} or a
+ * context switch, and a loop that polls is not woken (the sender of the packet pays that wake-up
+ * on loopback, the network interrupt on a real network). One thread only. Internal.
  */
 public final class AdaptiveSpin {
 
@@ -46,8 +47,20 @@ public final class AdaptiveSpin {
 		return true;
 	}
 
+	/**
+	 * An event loop is about to wait: whether to poll instead (then {@link Thread#yield()} if the
+	 * poll finds nothing, call {@link #found()} if it finds events, and ask again before the next
+	 * wait). {@code false} once the spin has lasted its length (which is then halved), or at once
+	 * when it is none.
+	 * @return {@code true} to poll without waiting, {@code false} to wait (and then call
+	 * {@link #woke(long)} if the wait found events)
+	 */
+	public boolean pollInsteadOfWait() {
+		return this.spinNanos != 0 && keepSpinning();
+	}
+
 	/** A poll found events: a spin that waited for them paid off, spin at least twice that next time. */
-	private void found() {
+	public void found() {
 		if (this.emptySince != 0) {
 			learn(System.nanoTime() - this.emptySince);
 			this.emptySince = 0;

@@ -77,6 +77,7 @@ final class NioEventLoop extends AbstractEventLoop {
 			return (streams != null && !streams.dead()) ? streams : null;
 		}
 		this.pollerTried = true;
+		stopSpinning();
 		if (!NioStreamPoller.ENABLED || !NioStreamPoller.SELECT_PARKS || !HandlerThreads.virtual()) {
 			return null;
 		}
