@@ -531,6 +531,7 @@ public abstract class AbstractConnection implements Connection {
 			if (n > 0) {
 				this.bytesReceived += n;
 				this.listener.stats.recordBytesReceived(n);
+				this.loop.readBytes(n);
 				this.lastActivity = this.loop.now();
 				try {
 					this.handler.onData(this, buffer);

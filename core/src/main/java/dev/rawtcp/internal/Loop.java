@@ -33,6 +33,13 @@ public interface Loop extends Executor {
 	<T> @Nullable T call(Callable<T> task, long timeoutMillis);
 
 	/**
+	 * An event-loop read moved {@code bytes} into the loop's buffer. A loop whose reads are large
+	 * waits rather than spins before its next poll, so that the next read finds more. Loop thread only.
+	 * @param bytes how many
+	 */
+	void readBytes(int bytes);
+
+	/**
 	 * Run a task on this loop after a delay. Loop thread only.
 	 * @param delayNanos the delay
 	 * @param task the task

@@ -1,8 +1,12 @@
 package dev.rawtcp.transport;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -11,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.Listener;
+import dev.rawtcp.TcpHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,6 +66,36 @@ public abstract class AbstractEchoTest extends TransportTestSupport {
 		assertThat(socket.getInputStream().read()).isEqualTo(-1);
 		Awaitility.await().until(() -> listener.stats().closed(CloseReason.NORMAL) == 1);
 		assertThat(listener.activeConnections()).isZero();
+	}
+
+	/**
+	 * A busy loop polls between events instead of waiting (docs/architecture.md); once traffic stops the
+	 * spin must die away, so an idle loop (with an idle connection still open) uses no CPU.
+	 */
+	@Test
+	void shouldStopSpinningWhenTrafficStops() throws Exception {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadCpuTimeSupported(), "no thread CPU time here");
+		AtomicReference<Thread> loop = new AtomicReference<>();
+		TcpHandler echo = (connection, data) -> {
+			loop.set(Thread.currentThread());
+			connection.write(data);
+		};
+		Listener listener = bind(config("spin"), echo);
+		Socket socket = connect(listener);
+		byte[] message = random(64, 64);
+		for (int i = 0; i < 5000; i++) {
+			// back to back: events a few microseconds apart, which teaches the loop to spin
+			socket.getOutputStream().write(message);
+			assertThat(socket.getInputStream().readNBytes(message.length)).isEqualTo(message);
+		}
+		long id = loop.get().getId();
+		Thread.sleep(50);
+		long before = threads.getThreadCpuTime(id);
+		Thread.sleep(500);
+		long used = threads.getThreadCpuTime(id) - before;
+		assertThat(TimeUnit.NANOSECONDS.toMillis(used)).as("CPU the idle loop used in 500 ms, ms").isLessThan(50);
+		assertThat(echo(socket, message)).isEqualTo(message);
 	}
 
 }
