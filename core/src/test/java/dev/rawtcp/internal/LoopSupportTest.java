@@ -150,4 +150,20 @@ class LoopSupportTest {
 		assertThat(spin.pollInsteadOfWait()).isFalse();
 	}
 
+	@Test
+	void shouldCallReadsBulkFrom32KiBIn100Microseconds() {
+		BulkReads reads = new BulkReads();
+		long t = TimeUnit.SECONDS.toNanos(1);
+		assertThat(reads.bulk(t)).isFalse();
+		reads.add(20_000);
+		reads.add(20_000);
+		assertThat(reads.bulk(t + 50_000)).as("the window is not over: the last verdict holds").isFalse();
+		assertThat(reads.bulk(t + 100_000)).as("40,000 bytes in the window").isTrue();
+		reads.add(30_000);
+		assertThat(reads.bulk(t + 150_000)).as("the window is not over").isTrue();
+		assertThat(reads.bulk(t + 200_000)).as("30,000 bytes are under 32 KiB").isFalse();
+		reads.add(1_000_000);
+		assertThat(reads.bulk(t + 10_000_000)).as("a long window still counts its bytes").isTrue();
+	}
+
 }
