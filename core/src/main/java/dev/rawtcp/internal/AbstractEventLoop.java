@@ -13,7 +13,9 @@ import org.slf4j.Logger;
  * The part of an event loop both transports share: the thread, the MPSC task queue and its
  * wake-up protocol (the selector is woken only while the loop waits or is about to: an
  * atomic flag avoids redundant wake-ups), timers, the periodic connection check, the cached
- * clock, and the run loop itself. A transport supplies waiting for and dispatching events,
+ * clock, and the run loop itself, which polls for a short adaptive spin ({@link AdaptiveSpin})
+ * before it waits, unless its reads come in bulk ({@link BulkReads}) or it serves
+ * thread-per-connection sockets. A transport supplies waiting for and dispatching events,
  * the wake-up, the connection scan and the clean-up at exit. Internal.
  */
 public abstract class AbstractEventLoop implements Loop {
