@@ -48,10 +48,9 @@ public final class AdaptiveSpin {
 	}
 
 	/**
-	 * An event loop is about to wait: whether to poll instead (then {@link Thread#yield()} if the
-	 * poll finds nothing, call {@link #found()} if it finds events, and ask again before the next
-	 * wait). {@code false} once the spin has lasted its length (which is then halved), or at once
-	 * when it is none.
+	 * An event loop is about to wait: whether to {@link Thread#yield()} and poll instead (then call
+	 * {@link #found()} if the poll finds events, and ask again before the next wait). {@code false}
+	 * once the spin has lasted its length (which is then halved), or at once when it is none.
 	 * @return {@code true} to poll without waiting, {@code false} to wait (and then call
 	 * {@link #woke(long)} if the wait found events)
 	 */
