@@ -51,6 +51,10 @@ public final class Harness {
 	 * @throws Exception if the harness itself fails
 	 */
 	public static void main(String[] args) throws Exception {
+		if (args.length == 1 && args[0].startsWith("--report=")) {
+			System.exit(rerender(Path.of(args[0].substring("--report=".length()))));
+			return;
+		}
 		Settings settings;
 		try {
 			settings = Settings.parse(args);
@@ -69,6 +73,30 @@ public final class Harness {
 		Files.createDirectories(work.resolve("bin"));
 		int exit = new Harness(settings, work.toAbsolutePath()).run();
 		System.exit(exit);
+	}
+
+	/**
+	 * Print the tables of an earlier run again, from its {@code raw.csv}: the tables this
+	 * version of the report has, over the measurements of that run.
+	 */
+	private static int rerender(Path run) throws IOException {
+		Path csv = run.resolve("raw.csv");
+		if (!Files.isRegularFile(csv)) {
+			System.err.println("No raw.csv in " + run.toAbsolutePath());
+			return 2;
+		}
+		List<Measurement> measurements = Report.parse(Files.readString(csv));
+		List<ServerKind> servers = List.of(ServerKind.values())
+			.stream()
+			.filter((k) -> measurements.stream().anyMatch((m) -> m.server() == k))
+			.toList();
+		List<Scenario> scenarios = List.of(Scenario.values())
+			.stream()
+			.filter((s) -> measurements.stream().anyMatch((m) -> m.scenario() == s))
+			.toList();
+		System.out.println("Tables of " + run.toAbsolutePath() + ", from its raw.csv (syscall counts are only in its results.md)\n");
+		System.out.print(new Report(measurements, servers, scenarios, Map.of()).render());
+		return 0;
 	}
 
 	private int run() throws IOException, InterruptedException {

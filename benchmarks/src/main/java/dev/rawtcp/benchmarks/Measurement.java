@@ -36,6 +36,18 @@ record Measurement(int round, ServerKind server, Scenario scenario, Map<String, 
 		return (cpu > 0) ? throughput() * value("secs") / cpu : Double.NaN;
 	}
 
+	/**
+	 * The compared number per second of server and load-generator CPU time together. On loopback
+	 * the receive path of a segment runs in the sender's system call and a sleeping receiver is
+	 * woken by the sender, so how a server spends its idle time moves kernel work between its CPU
+	 * and the load generator's; this sum is the same whichever side does it.
+	 * @return throughput per CPU second of both processes
+	 */
+	double perCpuSecondOfBoth() {
+		double cpu = value("server_cpu_s") + value("client_cpu_s");
+		return (cpu > 0) ? throughput() * value("secs") / cpu : Double.NaN;
+	}
+
 	/** @return server CPU time over wall time, 1.0 = one core busy */
 	double serverCpuShare() {
 		return value("server_cpu_s") / value("secs");

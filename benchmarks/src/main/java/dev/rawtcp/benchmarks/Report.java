@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -120,6 +121,20 @@ final class Report {
 			return;
 		}
 		out.append("\n### Ratios (median of per-round ratios): throughput, and in brackets per second of server CPU\n\n");
+		ratioTable(out, rows, pairs, (scenario, pair) -> {
+			double ratio = ratio(scenario, pair[0], pair[1], Measurement::throughput);
+			double perCpu = ratio(scenario, pair[0], pair[1], Measurement::perServerCpuSecond);
+			return Double.isNaN(ratio) ? "pending" : String.format(Locale.ROOT, "%.2f (%.2f)", ratio, perCpu);
+		});
+		out.append("\n### Ratios per second of server and load-generator CPU together (median of per-round ratios)\n\n");
+		ratioTable(out, rows, pairs, (scenario, pair) -> {
+			double ratio = ratio(scenario, pair[0], pair[1], Measurement::perCpuSecondOfBoth);
+			return Double.isNaN(ratio) ? "pending" : String.format(Locale.ROOT, "%.2f", ratio);
+		});
+	}
+
+	private void ratioTable(StringBuilder out, List<Scenario> rows, List<ServerKind[]> pairs,
+			BiFunction<Scenario, ServerKind[], String> cell) {
 		out.append("| scenario |");
 		pairs.forEach((p) -> out.append(' ').append(p[0].label()).append(" / ").append(p[1].label()).append(" |"));
 		out.append("\n|---|");
@@ -128,12 +143,7 @@ final class Report {
 		for (Scenario scenario : rows) {
 			out.append("| ").append(scenario.title()).append(" |");
 			for (ServerKind[] pair : pairs) {
-				double ratio = ratio(scenario, pair[0], pair[1], Measurement::throughput);
-				double perCpu = ratio(scenario, pair[0], pair[1], Measurement::perServerCpuSecond);
-				out.append(' ')
-					.append(Double.isNaN(ratio) ? "pending"
-							: String.format(Locale.ROOT, "%.2f (%.2f)", ratio, perCpu))
-					.append(" |");
+				out.append(' ').append(cell.apply(scenario, pair)).append(" |");
 			}
 			out.append('\n');
 		}
@@ -200,6 +210,38 @@ final class Report {
 				.append('\n');
 		}
 		return out.toString();
+	}
+
+	/**
+	 * Read back what {@link #csv()} wrote.
+	 * @param csv the CSV text
+	 * @return the measurements, failed ones included
+	 */
+	static List<Measurement> parse(String csv) {
+		List<String> keys = null;
+		List<Measurement> measurements = new ArrayList<>();
+		for (String line : csv.split("\n")) {
+			if (line.isBlank()) {
+				continue;
+			}
+			if (keys == null) {
+				String[] header = line.split(",");
+				keys = List.of(header).subList(3, header.length - 1);
+				continue;
+			}
+			// the failure, last, is the only field that may hold commas
+			String[] fields = line.split(",", keys.size() + 4);
+			Map<String, String> values = new LinkedHashMap<>();
+			for (int i = 0; i < keys.size(); i++) {
+				if (!fields[3 + i].isEmpty()) {
+					values.put(keys.get(i), fields[3 + i]);
+				}
+			}
+			String failure = (fields.length > keys.size() + 3) ? fields[keys.size() + 3] : "";
+			measurements.add(new Measurement(Integer.parseInt(fields[0]), ServerKind.of(fields[1]),
+					Scenario.of(fields[2]), values, failure.isEmpty() ? null : failure.replace("\"", "")));
+		}
+		return measurements;
 	}
 
 	static double median(double[] values) {

@@ -72,4 +72,17 @@ enum Scenario {
 		return (this == STREAM_8_16K) ? "mb_per_s" : "ops_per_s";
 	}
 
+	/**
+	 * @param key a scenario's key, as in {@code --scenarios}
+	 * @return the scenario
+	 */
+	static Scenario of(String key) {
+		for (Scenario scenario : values()) {
+			if (scenario.key().equals(key)) {
+				return scenario;
+			}
+		}
+		throw new IllegalArgumentException("Unknown scenario '" + key + "'");
+	}
+
 }

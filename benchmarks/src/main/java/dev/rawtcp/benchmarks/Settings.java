@@ -30,6 +30,7 @@ record Settings(boolean quick, int rounds, double warmup, double duration, doubl
 			usage: benchmarks/run.sh [--quick] [--rounds=3] [--duration=3] [--warmup=1] [--idle-connections=10000]
 			         [--threads=1] [--server-cpus=1] [--client-cpus=0] [--no-strace] [--strace-messages=10000]
 			         [--servers=netty-epoll,rawtcp-epoll,...] [--scenarios=pingpong-1-64,...] [--jvm-flags=-Xmx512m,-XX:+UseG1GC,...]
+			       benchmarks/run.sh --report=target/bench/<run>   (tables of an earlier run again, from its raw.csv)
 			servers:   %s
 			scenarios: %s
 			""";
@@ -77,7 +78,7 @@ record Settings(boolean quick, int rounds, double warmup, double duration, doubl
 				case "client-cpus" -> clientCpus = value;
 				case "strace-messages" -> straceMessages = Integer.parseInt(value);
 				case "servers" -> servers = Arrays.stream(value.split(",")).map(ServerKind::of).toList();
-				case "scenarios" -> scenarios = Arrays.stream(value.split(",")).map(Settings::scenario).toList();
+				case "scenarios" -> scenarios = Arrays.stream(value.split(",")).map(Scenario::of).toList();
 				case "jvm-flags" -> jvmFlags = List.of(value.trim().split(","));
 				default -> throw new IllegalArgumentException("Unknown option '--" + key + "'");
 			}
@@ -110,13 +111,5 @@ record Settings(boolean quick, int rounds, double warmup, double duration, doubl
 		return flags;
 	}
 
-	private static Scenario scenario(String key) {
-		for (Scenario scenario : Scenario.values()) {
-			if (scenario.key().equals(key)) {
-				return scenario;
-			}
-		}
-		throw new IllegalArgumentException("Unknown scenario '" + key + "'");
-	}
 
 }
