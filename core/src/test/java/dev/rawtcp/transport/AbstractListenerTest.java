@@ -109,6 +109,18 @@ public abstract class AbstractListenerTest extends TransportTestSupport {
 	}
 
 	@Test
+	void shouldLeaveKeepAliveAndNoDelayOffWhenSwitchedOff() throws Exception {
+		CompletableFuture<Connection> opened = new CompletableFuture<>();
+		Listener listener = bind(config("options-off").keepAlive(false).tcpNoDelay(false),
+				echoReportingOpens(opened::complete));
+		connect(listener);
+		Connection connection = opened.get(10, TimeUnit.SECONDS);
+		SocketOptionsView options = connection.socketOptions();
+		assertThat(options.keepAlive()).isFalse();
+		assertThat(options.tcpNoDelay()).isFalse();
+	}
+
+	@Test
 	void shouldListOpenConnectionsUpToTheLimit() throws Exception {
 		Listener listener = bind(config("list"), ECHO);
 		Socket first = connect(listener);
