@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,12 @@ public final class Harness {
 	 * @throws Exception if the harness itself fails
 	 */
 	public static void main(String[] args) throws Exception {
-		if (args.length == 1 && args[0].startsWith("--report=")) {
+		if (Arrays.stream(args).anyMatch((arg) -> arg.startsWith("--report="))) {
+			if (args.length != 1) {
+				System.err.println("--report=<run> prints an earlier run's tables and takes no other option");
+				System.exit(2);
+				return;
+			}
 			System.exit(rerender(Path.of(args[0].substring("--report=".length()))));
 			return;
 		}
@@ -85,13 +91,18 @@ public final class Harness {
 			System.err.println("No raw.csv in " + run.toAbsolutePath());
 			return 2;
 		}
-		List<Measurement> measurements = Report.parse(Files.readString(csv));
-		List<ServerKind> servers = List.of(ServerKind.values())
-			.stream()
+		List<Measurement> measurements;
+		try {
+			measurements = Report.parse(Files.readString(csv));
+		}
+		catch (RuntimeException ex) {
+			System.err.println(csv.toAbsolutePath() + " is not a raw.csv this harness wrote: " + ex.getMessage());
+			return 2;
+		}
+		List<ServerKind> servers = Arrays.stream(ServerKind.values())
 			.filter((k) -> measurements.stream().anyMatch((m) -> m.server() == k))
 			.toList();
-		List<Scenario> scenarios = List.of(Scenario.values())
-			.stream()
+		List<Scenario> scenarios = Arrays.stream(Scenario.values())
 			.filter((s) -> measurements.stream().anyMatch((m) -> m.scenario() == s))
 			.toList();
 		System.out.println("Tables of " + run.toAbsolutePath() + ", from its raw.csv (syscall counts are only in its results.md)\n");

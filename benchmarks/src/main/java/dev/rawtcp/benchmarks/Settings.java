@@ -111,5 +111,4 @@ record Settings(boolean quick, int rounds, double warmup, double duration, doubl
 		return flags;
 	}
 
-
 }
