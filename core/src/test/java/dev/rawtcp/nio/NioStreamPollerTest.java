@@ -3,8 +3,13 @@ package dev.rawtcp.nio;
 import java.net.Socket;
 import java.util.Arrays;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
@@ -38,11 +43,34 @@ class NioStreamPollerTest extends AbstractStreamPollerTest {
 
 	/**
 	 * When a poller fails (here: its selector closed under it), the handlers it would have woken
-	 * wait through the loop instead: connections open at the time and new ones keep working.
+	 * wait through the loop instead: connections open at the time and new ones keep working. The
+	 * failure is logged once per poller, as an error (captured here, not printed).
 	 */
 	@Test
 	void shouldKeepServingThroughTheLoopWhenThePollerFails() throws Exception {
 		assumePoller();
+		Logger logger = (Logger) LoggerFactory.getLogger(NioStreamPoller.class);
+		ListAppender<ILoggingEvent> appender = new ListAppender<>();
+		appender.start();
+		logger.addAppender(appender);
+		logger.setAdditive(false);
+		int killed = 0;
+		try {
+			killed = killPollersAndKeepEchoing();
+		}
+		finally {
+			logger.setAdditive(true);
+			logger.detachAppender(appender);
+		}
+		assertThat(killed).isPositive();
+		assertThat(appender.list).filteredOn((event) -> event.getLevel() == Level.ERROR)
+			.hasSize(killed)
+			.allSatisfy((event) -> assertThat(event.getFormattedMessage()).contains("stream poller")
+				.contains("died"));
+	}
+
+	private int killPollersAndKeepEchoing() throws Exception {
+		int killed = 0;
 		Listener listener = group().bind(ListenerConfig.builder("fails").host("127.0.0.1").port(0).build(),
 				STREAM_ECHO);
 		byte[] payload = random(100_000, 9);
@@ -54,6 +82,7 @@ class NioStreamPollerTest extends AbstractStreamPollerTest {
 				if (poller != null) {
 					poller.selector.close();
 					Awaitility.await().until(poller::dead);
+					killed++;
 				}
 			}
 			assertThat(Arrays.equals(echo(before, payload), payload)).as("echo on the connection open before").isTrue();
@@ -63,6 +92,7 @@ class NioStreamPollerTest extends AbstractStreamPollerTest {
 				}
 			}
 		}
+		return killed;
 	}
 
 }
