@@ -52,7 +52,7 @@ final class NioSockets {
 	/**
 	 * Set the options of an accepted channel, one call each. Options left at {@code false} are
 	 * not set: an accepted socket starts with them off, as the listening socket they would be
-	 * inherited from never has them on (one system call less per connection).
+	 * inherited from never has them on (a system call less for each option switched off).
 	 */
 	static void applyConnectionOptions(SocketChannel channel, ListenerConfig config) throws IOException {
 		if (config.tcpNoDelay()) {
