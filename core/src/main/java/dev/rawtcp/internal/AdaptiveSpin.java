@@ -1,6 +1,7 @@
 package dev.rawtcp.internal;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * How long a stream poller or an event loop keeps polling after an empty poll before it parks:
@@ -18,6 +19,8 @@ public final class AdaptiveSpin {
 
 	private final long maxNanos;
 
+	private final LongSupplier clock;
+
 	private long spinNanos;
 
 	/** When the current run of empty polls began, 0 while polls find events. */
@@ -27,7 +30,16 @@ public final class AdaptiveSpin {
 	 * @param maxMicros the longest spin, from a system property; 0 parks at the first empty poll
 	 */
 	public AdaptiveSpin(long maxMicros) {
+		this(maxMicros, System::nanoTime);
+	}
+
+	/**
+	 * @param maxMicros the longest spin; 0 parks at the first empty poll
+	 * @param clock the time in nanoseconds, {@link System#nanoTime()} but in tests
+	 */
+	public AdaptiveSpin(long maxMicros, LongSupplier clock) {
 		this.maxNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(0, maxMicros));
+		this.clock = clock;
 	}
 
 	/**
@@ -61,7 +73,7 @@ public final class AdaptiveSpin {
 	/** A poll found events: a spin that waited for them paid off, spin at least twice that next time. */
 	public void found() {
 		if (this.emptySince != 0) {
-			learn(System.nanoTime() - this.emptySince);
+			learn(this.clock.getAsLong() - this.emptySince);
 			this.emptySince = 0;
 		}
 	}
@@ -71,7 +83,7 @@ public final class AdaptiveSpin {
 	 * @return {@code true} to poll again, {@code false} to park (the spin is then halved)
 	 */
 	private boolean keepSpinning() {
-		long now = System.nanoTime();
+		long now = this.clock.getAsLong();
 		if (this.emptySince == 0) {
 			this.emptySince = now;
 		}
@@ -86,10 +98,10 @@ public final class AdaptiveSpin {
 	/**
 	 * The poller woke from a park that began at {@code parkedAt}: a spin that long would have
 	 * saved the round through the park.
-	 * @param parkedAt {@link System#nanoTime()} before it parked
+	 * @param parkedAt the clock's time before it parked
 	 */
 	public void woke(long parkedAt) {
-		learn(System.nanoTime() - parkedAt);
+		learn(this.clock.getAsLong() - parkedAt);
 	}
 
 	private void learn(long waited) {

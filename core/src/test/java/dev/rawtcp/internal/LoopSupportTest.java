@@ -117,40 +117,6 @@ class LoopSupportTest {
 	}
 
 	@Test
-	void shouldSpinOnlyAfterShortGapsAndLessEachTimeItSpunForNothing() throws Exception {
-		AdaptiveSpin spin = new AdaptiveSpin(1_000_000);
-		assertThat(spin.pollInsteadOfWait()).as("no gap learned yet").isFalse();
-		spin.woke(System.nanoTime() - TimeUnit.SECONDS.toNanos(2));
-		assertThat(spin.pollInsteadOfWait()).as("a gap longer than the maximum teaches nothing").isFalse();
-		spin.woke(System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(100));
-		assertThat(spin.pollInsteadOfWait()).as("a 100 ms gap: spin about 200 ms").isTrue();
-		assertThat(spin.pollInsteadOfWait()).isTrue();
-		spin.found();
-		assertThat(spin.pollInsteadOfWait()).as("a spin that found events starts again").isTrue();
-		Thread.sleep(250);
-		assertThat(spin.pollInsteadOfWait()).as("spun 250 ms for nothing: wait, and halve the spin").isFalse();
-		assertThat(spin.pollInsteadOfWait()).isTrue();
-		Thread.sleep(120);
-		assertThat(spin.pollInsteadOfWait()).as("the halved spin, about 100 ms, ran out").isFalse();
-		long napNanos = TimeUnit.MILLISECONDS.toNanos(60);
-		for (int i = 0; i < 40 && spin.pollInsteadOfWait(); i++) {
-			// the spin halves each time: about 50, 25, 12 ms ... below 1 µs, then none; each nap is 1.2 times it
-			Thread.sleep(napNanos / 1_000_000, (int) (napNanos % 1_000_000));
-			napNanos /= 2;
-			assertThat(spin.pollInsteadOfWait()).isFalse();
-		}
-		assertThat(spin.pollInsteadOfWait()).as("halved down to nothing").isFalse();
-	}
-
-	@Test
-	void shouldNeverSpinWithAMaximumOfZero() {
-		AdaptiveSpin spin = new AdaptiveSpin(0);
-		spin.woke(System.nanoTime() - 1000);
-		spin.found();
-		assertThat(spin.pollInsteadOfWait()).isFalse();
-	}
-
-	@Test
 	void shouldCallReadsBulkFrom32KiBIn100Microseconds() {
 		BulkReads reads = new BulkReads();
 		long t = TimeUnit.SECONDS.toNanos(1);
