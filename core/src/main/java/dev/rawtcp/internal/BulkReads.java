@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Whether an event loop's reads come in bulk: 32 KiB or more in a 100 µs window (320 MB/s). A
  * loop that sees bulk reads waits instead of spinning ({@link AdaptiveSpin}), so that the
- * wake-up's delay lets each read take a bigger batch. Measured: spinning through 8 streams
- * halved the bytes per read and cost up to a quarter more CPU per byte. One thread. Internal.
+ * wake-up's delay lets each read take a bigger batch (the measurements behind the rule are in
+ * docs/architecture.md, "the loop spin"). One thread. Internal.
  */
 public final class BulkReads {
 
