@@ -141,8 +141,8 @@ class LineHandlerSocketTest {
 			client.getOutputStream().write("12345678\r\n123456789".getBytes(StandardCharsets.UTF_8));
 			assertClosedByServer(client);
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> listener.stats().frameErrors() == 1);
-		assertThat(listener.stats().closed(CloseReason.ERROR)).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> listener.stats().closed(CloseReason.ERROR) == 1);
+		assertThat(listener.stats().frameErrors()).isEqualTo(1);
 		assertThat(lines).containsExactly("12345678");
 	}
 
