@@ -3,11 +3,7 @@ package dev.rawtcp.autoconfigure;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -31,6 +27,10 @@ import dev.rawtcp.codec.LengthFieldDecoder;
 import dev.rawtcp.codec.LengthFieldEncoder;
 import dev.rawtcp.codec.LineEncoder;
 
+import static dev.rawtcp.autoconfigure.LoopbackClients.assertClosedByServer;
+import static dev.rawtcp.autoconfigure.LoopbackClients.connect;
+import static dev.rawtcp.autoconfigure.LoopbackClients.lines;
+import static dev.rawtcp.autoconfigure.LoopbackClients.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,8 +57,7 @@ class FramedHandlerBeanTests {
 			assertThat(frames.mode()).isEqualTo(ListenerMode.EVENT_LOOP);
 
 			try (Socket client = connect(lines.port())) {
-				BufferedReader replies = new BufferedReader(
-						new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+				BufferedReader replies = lines(client);
 				send(client, "sixteen bytes ok\n");
 				assertThat(replies.readLine()).isEqualTo("SIXTEEN BYTES OK");
 				send(client, "seventeen bytes!!\n");
@@ -89,31 +88,8 @@ class FramedHandlerBeanTests {
 			assertThat(listener.mode()).isEqualTo(ListenerMode.EVENT_LOOP);
 			try (Socket client = connect(listener.port())) {
 				send(client, "ping\n");
-				assertThat(new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))
-					.readLine()).isEqualTo("PING");
+				assertThat(lines(client).readLine()).isEqualTo("PING");
 			}
-		}
-	}
-
-	private static Socket connect(int port) throws IOException {
-		Socket socket = new Socket("127.0.0.1", port);
-		socket.setSoTimeout(10_000);
-		return socket;
-	}
-
-	private static void send(Socket socket, String text) throws IOException {
-		socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-		socket.getOutputStream().flush();
-	}
-
-	/** The server closed the connection: end of stream, or a reset if it discarded unread bytes. */
-	private static void assertClosedByServer(Socket socket) throws IOException {
-		InputStream in = socket.getInputStream();
-		try {
-			assertThat(in.read()).isEqualTo(-1);
-		}
-		catch (SocketException ex) {
-			assertThat(ex.getMessage()).containsIgnoringCase("reset");
 		}
 	}
 

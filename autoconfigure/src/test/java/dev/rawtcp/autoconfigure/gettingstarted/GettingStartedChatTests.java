@@ -2,10 +2,7 @@ package dev.rawtcp.autoconfigure.gettingstarted;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +25,10 @@ import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerMode;
 import dev.rawtcp.autoconfigure.RawTcpServer;
 
+import static dev.rawtcp.autoconfigure.LoopbackClients.assertClosedByServer;
+import static dev.rawtcp.autoconfigure.LoopbackClients.connect;
+import static dev.rawtcp.autoconfigure.LoopbackClients.lines;
+import static dev.rawtcp.autoconfigure.LoopbackClients.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -61,11 +62,11 @@ class GettingStartedChatTests {
 			assertThat(listener.mode()).isEqualTo(ListenerMode.EVENT_LOOP);
 			int port = context.getEnvironment().getRequiredProperty("local.rawtcp.chat.port", Integer.class);
 			try (Socket alice = connect(port)) {
-				BufferedReader toAlice = reader(alice);
+				BufferedReader toAlice = lines(alice);
 				await().atMost(Duration.ofSeconds(10)).until(() -> room.size() == 1);
 				String bobName;
 				try (Socket bob = connect(port)) {
-					BufferedReader toBob = reader(bob);
+					BufferedReader toBob = lines(bob);
 					bobName = name(toAlice.readLine(), "\\* (user\\d+) joined");
 					send(bob, "hello, alice\n");
 					assertThat(toAlice.readLine()).isEqualTo(bobName + ": hello, alice");
@@ -106,32 +107,6 @@ class GettingStartedChatTests {
 		Matcher matcher = Pattern.compile(regex).matcher(line);
 		assertThat(matcher.matches()).as("'%s' matches %s", line, regex).isTrue();
 		return matcher.group(1);
-	}
-
-	private static Socket connect(int port) throws IOException {
-		Socket socket = new Socket("127.0.0.1", port);
-		socket.setSoTimeout(10_000);
-		return socket;
-	}
-
-	private static BufferedReader reader(Socket socket) throws IOException {
-		return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-	}
-
-	private static void send(Socket socket, String text) throws IOException {
-		socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-		socket.getOutputStream().flush();
-	}
-
-	/** The server closed the connection: end of stream, or a reset if it discarded unread bytes. */
-	private static void assertClosedByServer(Socket socket) throws IOException {
-		InputStream in = socket.getInputStream();
-		try {
-			assertThat(in.read()).isEqualTo(-1);
-		}
-		catch (SocketException ex) {
-			assertThat(ex.getMessage()).containsIgnoringCase("reset");
-		}
 	}
 
 }
