@@ -11,6 +11,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -32,6 +33,7 @@ import static dev.rawtcp.autoconfigure.LoopbackClients.connect;
 import static dev.rawtcp.autoconfigure.LoopbackClients.lines;
 import static dev.rawtcp.autoconfigure.LoopbackClients.send;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -77,6 +79,19 @@ class FramedHandlerBeanTests {
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> frames.stats().frameErrors() == 1);
 		}
+	}
+
+	@Test
+	void shouldFailStartupWhenAMaximumFromThePropertiesIsZero() {
+		SpringApplicationBuilder application = new SpringApplicationBuilder(FramedHandlersApplication.class)
+			.web(WebApplicationType.NONE);
+		assertThatExceptionOfType(BeanCreationException.class)
+			.isThrownBy(() -> application.run("--rawtcp.host=127.0.0.1", "--rawtcp.listeners.frames.port=0",
+					"--rawtcp.listeners.frames.handler=frameEchoHandler", "--app.max-frame-length=0B"))
+			.withMessageContaining("frameEchoHandler")
+			.withRootCauseInstanceOf(IllegalArgumentException.class)
+			.havingRootCause()
+			.withMessageContaining("'maxFrameLength' must be positive, was 0");
 	}
 
 	@Test

@@ -44,18 +44,19 @@ public final class FramedHandler implements TcpHandler {
 	private final @Nullable LineHandler lines;
 
 	/**
-	 * Create a handler.
+	 * Create a handler. The supplier is called once here, so that a bad decoder setting (a
+	 * maximum of 0) fails now rather than at the first connection.
 	 * @param decoders creates one decoder per connection, e.g. {@code () -> new LineDecoder(65536)}
 	 * @param handler receives the frames
 	 */
 	public FramedHandler(Supplier<? extends FrameDecoder> decoders, FrameHandler handler) {
-		this.decoders = Objects.requireNonNull(decoders, "'decoders' must not be null");
+		this.decoders = checked(decoders);
 		this.handler = Objects.requireNonNull(handler, "'handler' must not be null");
 		this.lines = null;
 	}
 
 	private FramedHandler(Supplier<? extends LineDecoder> decoders, LineHandler lines) {
-		this.decoders = Objects.requireNonNull(decoders, "'decoders' must not be null");
+		this.decoders = checked(decoders);
 		this.lines = Objects.requireNonNull(lines, "'handler' must not be null");
 		this.handler = new LineCallbacks(lines);
 	}
@@ -90,13 +91,20 @@ public final class FramedHandler implements TcpHandler {
 
 	/**
 	 * A handler of lines as each connection's decoder splits them (delimiter, maximum) and
-	 * in its {@link LineDecoder#charset() charset}.
+	 * in its {@link LineDecoder#charset() charset}. The supplier is called once here, as by
+	 * the constructor.
 	 * @param decoders creates one decoder per connection
 	 * @param handler receives the lines as text
 	 * @return the handler
 	 */
 	public static FramedHandler lines(Supplier<? extends LineDecoder> decoders, LineHandler handler) {
 		return new FramedHandler(decoders, handler);
+	}
+
+	private static <D extends FrameDecoder> Supplier<D> checked(Supplier<D> decoders) {
+		Objects.requireNonNull(decoders, "'decoders' must not be null");
+		Objects.requireNonNull(decoders.get(), "'decoders' must not supply null");
+		return decoders;
 	}
 
 	@Override

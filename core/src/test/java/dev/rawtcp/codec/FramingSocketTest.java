@@ -29,6 +29,7 @@ import static dev.rawtcp.codec.SocketSupport.assertClosedByServer;
 import static dev.rawtcp.codec.SocketSupport.config;
 import static dev.rawtcp.codec.SocketSupport.connect;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -70,6 +71,14 @@ class FramingSocketTest {
 			assertThat(replies.readLine()).isEqualTo("STILL SERVED");
 			assertThat(listener.stats().active()).isEqualTo(1);
 		}
+	}
+
+	@Test
+	void shouldRefuseABadDecoderSettingWhenTheHandlerIsMadeRatherThanAtTheFirstConnection() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new FramedHandler(() -> new LengthFieldDecoder(4, 0), (connection, frame) -> {
+			}))
+			.withMessageContaining("'maxFrameLength' must be positive");
 	}
 
 	@Test
