@@ -40,12 +40,13 @@ import static org.awaitility.Awaitility.await;
 @Timeout(60)
 class GettingStartedChatTests {
 
-	private static final Path MODULE = Path.of("").toAbsolutePath();
+	private static final String SOURCES = "src/test/java/dev/rawtcp/autoconfigure/gettingstarted";
+
+	private static final Path MODULE = module();
 
 	private static final Path GETTING_STARTED = MODULE.resolveSibling("docs").resolve("getting-started.md");
 
-	private static final Path APPLICATION = MODULE
-		.resolve("src/test/java/dev/rawtcp/autoconfigure/gettingstarted/ChatApplication.java");
+	private static final Path APPLICATION = MODULE.resolve(SOURCES).resolve("ChatApplication.java");
 
 	private static final Path APPLICATION_YML = MODULE.resolve("src/test/resources/gettingstarted/chat.yml");
 
@@ -92,6 +93,17 @@ class GettingStartedChatTests {
 		String application = Files.readString(APPLICATION).replace("\t", "    ");
 		String withoutPackage = application.substring(application.indexOf('\n') + 1).strip() + "\n";
 		assertThat(blocks).contains(withoutPackage, Files.readString(APPLICATION_YML));
+	}
+
+	/** The autoconfigure module: the working directory in the build, maybe the repository's root in an IDE. */
+	private static Path module() {
+		Path here = Path.of("").toAbsolutePath();
+		for (Path candidate : List.of(here, here.resolve("autoconfigure"))) {
+			if (Files.isDirectory(candidate.resolve(SOURCES))) {
+				return candidate;
+			}
+		}
+		throw new IllegalStateException("No autoconfigure module at or below " + here);
 	}
 
 	private static List<String> codeBlocks(String markdown) {
