@@ -16,12 +16,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.rawtcp.codec.FramedHandler;
 import dev.rawtcp.codec.LineEncoder;
+import dev.rawtcp.epoll.Epoll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link ConnectionGroup} with real connections on loopback, on two event loops so that a
@@ -30,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConnectionGroupTest {
 
-	private final EventLoopGroup loops = EventLoopGroup.create(Transport.AUTO, 2);
+	private EventLoopGroup loops = EventLoopGroup.create(Transport.AUTO, 2);
 
 	private final ConnectionGroup room = new ConnectionGroup();
 
@@ -44,8 +48,12 @@ class ConnectionGroupTest {
 		this.loops.close();
 	}
 
-	@Test
-	void shouldBroadcastALineToTheOtherMembersOfATrackedHandler() throws Exception {
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(value = Transport.class, names = { "EPOLL", "NIO" })
+	void shouldBroadcastALineToTheOtherMembersOfATrackedHandler(Transport transport) throws Exception {
+		assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll is not available here");
+		this.loops.close();
+		this.loops = EventLoopGroup.create(transport, 2);
 		LineEncoder out = new LineEncoder();
 		Listener listener = this.loops.bind(config("chat"), this.room.track(FramedHandler.lines(256,
 				(connection, line) -> this.room.broadcast(out.encode(line), (member) -> member != connection))));
