@@ -13,7 +13,9 @@ import java.util.function.Predicate;
  * Thread-safe and lock-free: members can be added, removed and written to from any event
  * loop or thread at once, and a broadcast puts the bytes on each member's own write queue
  * (a member on another event loop is written by its own loop), so no callback ever waits
- * for another.
+ * for another. Made for event-loop handlers: a thread-per-connection handler writes through
+ * its stream, and bytes written to its connection from elsewhere could land in the middle of
+ * what the stream writes.
  * <p>
  * A member leaves the group when it closes:
  * <ul>
