@@ -1,8 +1,12 @@
 package dev.rawtcp.codec;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.Connection;
@@ -24,6 +28,10 @@ import dev.rawtcp.TcpHandler;
  * group.bind(config, new FramedHandler(() -> new LineDecoder(64 * 1024),
  *         (connection, frame) -> lines.write(connection, frame)));
  * }</pre>
+ * <p>
+ * For text lines, {@link #lines(int, LineHandler)} hands each line to a {@link LineHandler}
+ * as a {@code String}. A {@code FramedHandler} is a {@code TcpHandler}, so a bean of either
+ * type serves a listener in event-loop mode.
  */
 public final class FramedHandler implements TcpHandler {
 
@@ -33,14 +41,70 @@ public final class FramedHandler implements TcpHandler {
 
 	private final FrameHandler handler;
 
+	private final @Nullable LineHandler lines;
+
 	/**
-	 * Create a handler.
+	 * Create a handler. The supplier is called once here, so that a bad decoder setting (a
+	 * maximum of 0) fails now rather than at the first connection.
 	 * @param decoders creates one decoder per connection, e.g. {@code () -> new LineDecoder(65536)}
 	 * @param handler receives the frames
 	 */
 	public FramedHandler(Supplier<? extends FrameDecoder> decoders, FrameHandler handler) {
-		this.decoders = Objects.requireNonNull(decoders, "'decoders' must not be null");
+		this.decoders = checked(decoders);
 		this.handler = Objects.requireNonNull(handler, "'handler' must not be null");
+		this.lines = null;
+	}
+
+	private FramedHandler(Supplier<? extends LineDecoder> decoders, LineHandler lines) {
+		this.decoders = checked(decoders);
+		this.lines = Objects.requireNonNull(lines, "'handler' must not be null");
+		this.handler = new LineCallbacks(lines);
+	}
+
+	/**
+	 * A handler of UTF-8 lines ending with {@code \n} or {@code \r\n}.
+	 * @param maxLineLength the maximum line length in bytes, without the delimiter; a longer
+	 * line closes the connection
+	 * @param handler receives the lines as text
+	 * @return the handler
+	 */
+	public static FramedHandler lines(int maxLineLength, LineHandler handler) {
+		return lines(maxLineLength, StandardCharsets.UTF_8, handler);
+	}
+
+	/**
+	 * A handler of lines in a charset, ending with {@code \n} or {@code \r\n}.
+	 * @param maxLineLength the maximum line length in bytes, without the delimiter; a longer
+	 * line closes the connection
+	 * @param charset the charset of the lines
+	 * @param handler receives the lines as text
+	 * @return the handler
+	 */
+	public static FramedHandler lines(int maxLineLength, Charset charset, LineHandler handler) {
+		if (maxLineLength < 1) {
+			throw new IllegalArgumentException("'maxLineLength' must be positive, was " + maxLineLength);
+		}
+		Objects.requireNonNull(charset, "'charset' must not be null");
+		byte[] newline = { '\n' };
+		return lines(() -> new LineDecoder(maxLineLength, newline, true, charset), handler);
+	}
+
+	/**
+	 * A handler of lines as each connection's decoder splits them (delimiter, maximum) and
+	 * in its {@link LineDecoder#charset() charset}. The supplier is called once here, as by
+	 * the constructor.
+	 * @param decoders creates one decoder per connection
+	 * @param handler receives the lines as text
+	 * @return the handler
+	 */
+	public static FramedHandler lines(Supplier<? extends LineDecoder> decoders, LineHandler handler) {
+		return new FramedHandler(decoders, handler);
+	}
+
+	private static <D extends FrameDecoder> Supplier<D> checked(Supplier<D> decoders) {
+		Objects.requireNonNull(decoders, "'decoders' must not be null");
+		Objects.requireNonNull(decoders.get(), "'decoders' must not supply null");
+		return decoders;
 	}
 
 	@Override
@@ -52,7 +116,7 @@ public final class FramedHandler implements TcpHandler {
 	public void onData(Connection connection, ByteBuffer data) throws Exception {
 		Session session = connection.attribute(DECODER_ATTRIBUTE);
 		if (session == null) {
-			session = new Session(connection, this.decoders.get(), this.handler);
+			session = new Session(connection, this.decoders.get(), this.handler, this.lines);
 			connection.attribute(DECODER_ATTRIBUTE, session);
 		}
 		session.decoder.decode(data, session);
@@ -78,6 +142,25 @@ public final class FramedHandler implements TcpHandler {
 		this.handler.onClose(connection, reason);
 	}
 
+	/**
+	 * The text of a line frame, like {@code new String(bytes, charset)}; moves the frame's
+	 * position to its limit.
+	 */
+	static String text(ByteBuffer frame, Charset charset) {
+		int n = frame.remaining();
+		String text;
+		if (frame.hasArray()) {
+			text = new String(frame.array(), frame.arrayOffset() + frame.position(), n, charset);
+			frame.position(frame.limit());
+		}
+		else {
+			byte[] bytes = new byte[n];
+			frame.get(bytes);
+			text = new String(bytes, charset);
+		}
+		return text;
+	}
+
 	/** A connection's decoder and the sink that hands its frames to the handler (no allocation per read). */
 	private static final class Session implements FrameSink<Exception> {
 
@@ -87,17 +170,64 @@ public final class FramedHandler implements TcpHandler {
 
 		private final FrameHandler handler;
 
-		Session(Connection connection, FrameDecoder decoder, FrameHandler handler) {
+		private final @Nullable LineHandler lines;
+
+		private final @Nullable Charset charset;
+
+		Session(Connection connection, FrameDecoder decoder, FrameHandler handler, @Nullable LineHandler lines) {
 			this.connection = connection;
 			this.decoder = Objects.requireNonNull(decoder, "'decoders' must not supply null");
 			this.handler = handler;
+			this.lines = lines;
+			this.charset = (lines != null) ? ((LineDecoder) decoder).charset() : null;
 		}
 
 		@Override
 		public void accept(ByteBuffer frame) throws Exception {
 			if (this.connection.isOpen()) {
-				this.handler.onFrame(this.connection, frame);
+				if (this.lines != null && this.charset != null) {
+					this.lines.onLine(this.connection, text(frame, this.charset));
+				}
+				else {
+					this.handler.onFrame(this.connection, frame);
+				}
 			}
+		}
+
+	}
+
+	/** The callbacks of a {@link LineHandler} other than its lines, which {@link Session} decodes itself. */
+	private static final class LineCallbacks implements FrameHandler {
+
+		private final LineHandler lines;
+
+		LineCallbacks(LineHandler lines) {
+			this.lines = lines;
+		}
+
+		@Override
+		public void onOpen(Connection connection) throws Exception {
+			this.lines.onOpen(connection);
+		}
+
+		@Override
+		public void onFrame(Connection connection, ByteBuffer frame) {
+			throw new IllegalStateException("Lines are handed to the LineHandler as text");
+		}
+
+		@Override
+		public void onInputClosed(Connection connection) throws Exception {
+			this.lines.onInputClosed(connection);
+		}
+
+		@Override
+		public void onWritabilityChanged(Connection connection, boolean writable) throws Exception {
+			this.lines.onWritabilityChanged(connection, writable);
+		}
+
+		@Override
+		public void onClose(Connection connection, CloseReason reason) {
+			this.lines.onClose(connection, reason);
 		}
 
 	}

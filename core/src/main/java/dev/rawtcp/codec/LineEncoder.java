@@ -41,6 +41,17 @@ public final class LineEncoder {
 	}
 
 	/**
+	 * Encode text and the delimiter once, e.g. to send the same line to many connections
+	 * ({@code ConnectionGroup.broadcast}).
+	 * @param line the line, encoded in this encoder's charset
+	 * @return a new buffer holding the line and the delimiter, from position to limit
+	 */
+	public ByteBuffer encode(CharSequence line) {
+		byte[] text = line.toString().getBytes(this.charset);
+		return ByteBuffer.allocate(text.length + this.delimiter.length).put(text).put(this.delimiter).flip();
+	}
+
+	/**
 	 * Send the buffer's remaining bytes and the delimiter, in a single
 	 * {@link Connection#write(ByteBuffer) write}.
 	 * @param connection the connection
@@ -57,7 +68,7 @@ public final class LineEncoder {
 	 * @param line the line, encoded in this encoder's charset
 	 */
 	public void write(Connection connection, CharSequence line) {
-		write(connection, ByteBuffer.wrap(line.toString().getBytes(this.charset)));
+		connection.write(encode(line));
 	}
 
 	/**

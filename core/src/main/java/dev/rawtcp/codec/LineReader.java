@@ -2,6 +2,7 @@ package dev.rawtcp.codec;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +32,16 @@ public final class LineReader {
 	 */
 	public LineReader(InputStream input, int maxLineLength) {
 		this(input, new LineDecoder(maxLineLength));
+	}
+
+	/**
+	 * A reader of {@code \n} (or {@code \r\n}) terminated lines in a charset.
+	 * @param input the stream
+	 * @param maxLineLength the maximum line length in bytes, without the delimiter
+	 * @param charset the charset of the lines
+	 */
+	public LineReader(InputStream input, int maxLineLength, Charset charset) {
+		this(input, new LineDecoder(maxLineLength, new byte[] { '\n' }, true, charset));
 	}
 
 	/**

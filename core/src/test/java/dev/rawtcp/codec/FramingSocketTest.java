@@ -4,11 +4,9 @@ import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,11 +22,14 @@ import org.junit.jupiter.api.Timeout;
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
-import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
 
+import static dev.rawtcp.codec.SocketSupport.assertClosedByServer;
+import static dev.rawtcp.codec.SocketSupport.config;
+import static dev.rawtcp.codec.SocketSupport.connect;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -70,6 +71,14 @@ class FramingSocketTest {
 			assertThat(replies.readLine()).isEqualTo("STILL SERVED");
 			assertThat(listener.stats().active()).isEqualTo(1);
 		}
+	}
+
+	@Test
+	void shouldRefuseABadDecoderSettingWhenTheHandlerIsMadeRatherThanAtTheFirstConnection() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new FramedHandler(() -> new LengthFieldDecoder(4, 0), (connection, frame) -> {
+			}))
+			.withMessageContaining("'maxFrameLength' must be positive");
 	}
 
 	@Test
@@ -151,35 +160,13 @@ class FramingSocketTest {
 		}
 	}
 
-	private ListenerConfig config(String name) {
-		return ListenerConfig.builder(name).host("127.0.0.1").port(0).build();
-	}
 
-	private static Socket connect(Listener listener) throws IOException {
-		Socket socket = new Socket("127.0.0.1", listener.port());
-		socket.setSoTimeout(10_000);
-		return socket;
-	}
 
 	private static void send(Socket socket, String text) throws IOException {
 		socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
 		socket.getOutputStream().flush();
 	}
 
-	/**
-	 * The server closed the connection: end of stream, or a reset if it discarded unread
-	 * bytes. Then close this side too, which ends the server's lingering close at once.
-	 */
-	private static void assertClosedByServer(Socket socket) throws IOException {
-		InputStream in = socket.getInputStream();
-		try {
-			assertThat(in.read()).isEqualTo(-1);
-		}
-		catch (SocketException ex) {
-			assertThat(ex.getMessage()).containsIgnoringCase("reset");
-		}
-		socket.close();
-	}
 
 	/** An output stream writing into an array. */
 	private static final class ByteBufferOutput extends OutputStream {
