@@ -147,6 +147,30 @@ class RawTcpListenerMetricsTests {
 	}
 
 	@Test
+	void shouldShowTheCurrentStateAsTheOneSeriesAtOne() {
+		assumeTrue(Epoll.isAvailable(), "epoll unavailable");
+		Listener listener = bindEcho(Transport.EPOLL);
+		assertThat(states()).containsExactly(1.0, 0.0, 0.0, 0.0);
+		listener.pause();
+		assertThat(states()).containsExactly(0.0, 1.0, 0.0, 0.0);
+		listener.resume();
+		assertThat(states()).containsExactly(1.0, 0.0, 0.0, 0.0);
+		listener.stop(java.time.Duration.ZERO);
+		assertThat(states()).containsExactly(0.0, 0.0, 0.0, 1.0);
+		assertThat(counter("rawtcp.frame.errors")).isZero();
+	}
+
+	/** The state gauge's values for running, paused, draining and stopped. */
+	private List<Double> states() {
+		return java.util.stream.Stream.of("running", "paused", "draining", "stopped")
+			.map((state) -> this.registry.get("rawtcp.listener.state")
+				.tags("listener", "echo", "transport", "epoll", "state", state)
+				.gauge()
+				.value())
+			.toList();
+	}
+
+	@Test
 	void shouldNotRegisterKernelOnlyGaugesOnNio() {
 		try {
 			this.group = EventLoopGroup.create(Transport.NIO, 1);
