@@ -2,11 +2,14 @@ package dev.rawtcp.autoconfigure.observability;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,9 +141,9 @@ class RawTcpObservabilityIntegrationTests {
 		double frameErrorsBefore = scrape("rawtcp_frame_errors_total", LINES);
 		double handlerErrorsBefore = scrape("rawtcp_handler_errors_total", LINES);
 		Socket client = connect("lines");
-		client.getOutputStream().write("short\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-		assertThat(client.getInputStream().readNBytes(5)).isEqualTo("short".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-		client.getOutputStream().write("x".repeat(17).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		client.getOutputStream().write("short\n".getBytes(StandardCharsets.US_ASCII));
+		assertThat(client.getInputStream().readNBytes(5)).isEqualTo("short".getBytes(StandardCharsets.US_ASCII));
+		client.getOutputStream().write("x".repeat(17).getBytes(StandardCharsets.US_ASCII));
 		assertClosedByServer(client);
 		await().untilAsserted(() -> {
 			assertThat(scrape("rawtcp_frame_errors_total", LINES)).isEqualTo(frameErrorsBefore + 1);
@@ -170,7 +173,7 @@ class RawTcpObservabilityIntegrationTests {
 		Socket stuck = new Socket();
 		this.clients.add(stuck);
 		stuck.setReceiveBufferSize(4096);
-		stuck.connect(new java.net.InetSocketAddress("127.0.0.1", port("stuck")), 5000);
+		stuck.connect(new InetSocketAddress("127.0.0.1", port("stuck")), 5000);
 		String local = "127.0.0.1:" + stuck.getLocalPort();
 		// the peer reads nothing: what the kernel buffers cannot hold stays queued in the connection
 		await().untilAsserted(() -> {
@@ -319,7 +322,7 @@ class RawTcpObservabilityIntegrationTests {
 		try {
 			assertThat(client.getInputStream().read()).as("end of stream").isEqualTo(-1);
 		}
-		catch (java.net.SocketException ex) {
+		catch (SocketException ex) {
 			// a reset closes it too
 		}
 	}
