@@ -96,6 +96,18 @@ public interface Connection {
 	void resumeReads();
 
 	/**
+	 * Whether the transport is not reading from this socket now: after
+	 * {@link #suspendReads()}, while the write queue is above its high water mark, or while
+	 * the listener drains. Always {@code false} for a {@link TcpStreamHandler}'s connection,
+	 * whose handler reads when it wants. Exact on the connection's event loop, possibly stale
+	 * elsewhere.
+	 * @return whether reads are paused
+	 */
+	default boolean isReadPaused() {
+		return false;
+	}
+
+	/**
 	 * A per-connection attribute.
 	 * @param <T> the value type
 	 * @param key the key

@@ -17,10 +17,13 @@ import org.jspecify.annotations.Nullable;
  * @param bytesSent bytes sent so far
  * @param tcpInfo the kernel's TCP_INFO, or {@code null} where the transport has none
  * @param socketOptions the connection's options as read back from the kernel
+ * @param pendingWriteBytes bytes written but not yet taken by the kernel
+ * @param readPaused whether the transport is not reading from the socket (see
+ * {@link Connection#isReadPaused()})
  */
 public record ConnectionInfo(long id, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
 		Instant openedAt, long bytesReceived, long bytesSent, @Nullable TcpInfo tcpInfo,
-		SocketOptionsView socketOptions) {
+		SocketOptionsView socketOptions, long pendingWriteBytes, boolean readPaused) {
 
 	/**
 	 * Snapshot a connection now.
@@ -30,7 +33,8 @@ public record ConnectionInfo(long id, InetSocketAddress remoteAddress, InetSocke
 	public static ConnectionInfo of(Connection connection) {
 		return new ConnectionInfo(connection.id(), connection.remoteAddress(), connection.localAddress(),
 				connection.openedAt(), connection.bytesReceived(), connection.bytesSent(),
-				connection.tcpInfo().orElse(null), connection.socketOptions());
+				connection.tcpInfo().orElse(null), connection.socketOptions(), connection.pendingWriteBytes(),
+				connection.isReadPaused());
 	}
 
 }

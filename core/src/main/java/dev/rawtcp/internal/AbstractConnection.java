@@ -1245,6 +1245,11 @@ public abstract class AbstractConnection implements Connection {
 	}
 
 	@Override
+	public final boolean isReadPaused() {
+		return !this.streamMode && this.state == OPEN && (this.readsSuspended || this.backpressured);
+	}
+
+	@Override
 	public final <T> @Nullable T attribute(String key) {
 		return this.attributes.get(key);
 	}

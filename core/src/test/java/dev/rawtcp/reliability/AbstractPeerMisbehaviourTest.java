@@ -241,6 +241,12 @@ abstract class AbstractPeerMisbehaviourTest extends ReliabilityTestSupport {
 				.isLessThanOrEqualTo(256 * 1024 + 512 * 1024);
 			assertThat(stats.closed(CloseReason.ERROR)).isZero();
 			assertThat(stats.active()).isEqualTo(2);
+			// what the Actuator endpoint shows of it: reads paused, replies queued
+			await().atMost(AWAIT).untilAsserted(() -> assertThat(listener.connections(10)).anySatisfy((info) -> {
+				assertThat(info.readPaused()).isTrue();
+				assertThat(info.pendingWriteBytes()).isGreaterThan(128 * 1024);
+			}));
+			assertThat(listener.connections(10)).anySatisfy((info) -> assertThat(info.readPaused()).isFalse());
 		}
 	}
 

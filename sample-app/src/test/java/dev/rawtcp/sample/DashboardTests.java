@@ -38,7 +38,10 @@ class DashboardTests extends SampleAppTestSupport {
 			"rawtcp_accept_queue_limit", "rawtcp_connections_active", "rawtcp_connections_accepted_total",
 			"rawtcp_bytes_received_bytes_total", "rawtcp_bytes_sent_bytes_total", "rawtcp_connections_closed_total",
 			"rawtcp_handler_errors_total", "rawtcp_accept_errors_total", "rawtcp_listen_overflows_total",
-			"rawtcp_listen_drops_total");
+			"rawtcp_listen_drops_total", "rawtcp_listener_state", "rawtcp_frame_errors_total");
+
+	/** Labels Prometheus attaches to every series of a target when it scrapes: never in the scrape itself. */
+	private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
 
 	@BeforeAll
 	static void kernelMetricsNeedEpoll() {
@@ -78,7 +81,8 @@ class DashboardTests extends SampleAppTestSupport {
 				.forEach((name) -> problems.add(where + ": " + name + " is not in the scrape"));
 			PromQl.matchedLabels(expression)
 				.forEach((name, labels) -> labels.stream()
-					.filter((label) -> scrape.names().contains(name) && !scrape.labelNames(name).contains(label))
+					.filter((label) -> scrape.names().contains(name) && !scrape.labelNames(name).contains(label)
+							&& !TARGET_LABELS.contains(label))
 					.forEach((label) -> problems.add(where + ": " + name + " has no label " + label + " (it has "
 							+ scrape.labelNames(name) + ")")));
 		});
@@ -90,12 +94,21 @@ class DashboardTests extends SampleAppTestSupport {
 	}
 
 	@Test
-	void shouldFilterEveryPerListenerMetricByTheListenerVariable() throws Exception {
+	void shouldFilterEveryQueryByJobAndInstanceAndEveryPerListenerMetricByTheListenerVariable() throws Exception {
 		PrometheusScrape scrape = scrape();
 		for (JsonNode dashboard : dashboards().values()) {
 			List<String> variables = new ArrayList<>();
 			dashboard.path("templating").path("list").forEach((variable) -> variables.add(variable.path("name").asString()));
-			assertThat(variables).contains("datasource", "listener");
+			assertThat(variables).contains("datasource", "job", "instance", "listener");
+		}
+		for (String expression : expressions(dashboards().get(DASHBOARD))) {
+			// two applications (jobs) or two instances in one Prometheus must never be summed together
+			if (!expression.matches("label_values\\(\\w+, job\\)")) {
+				assertThat(expression).as("job variable").contains("job=~\"$job\"");
+			}
+			if (!expression.contains(", instance)") && !expression.contains(", job)")) {
+				assertThat(expression).as("instance variable").contains("instance=~\"$instance\"");
+			}
 		}
 		for (String expression : expressions(dashboards().get(DASHBOARD))) {
 			for (String name : PromQl.metricNames(expression)) {

@@ -1,6 +1,5 @@
 package dev.rawtcp.autoconfigure.endpoint;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,12 +11,14 @@ import java.util.OptionalInt;
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.ConnectionInfo;
 import dev.rawtcp.Listener;
+import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerStats;
 import dev.rawtcp.SocketOptionsView;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.autoconfigure.RawTcpServer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -29,9 +30,10 @@ import org.springframework.util.Assert;
 /**
  * {@link Endpoint @Endpoint} exposing rawtcp listeners with what the kernel says about
  * them (effective backlog, accept queue, socket options) and their open connections, and
- * pausing or resuming a listener. Holds no payload bytes.
+ * pausing or resuming a listener. Holds no payload bytes. Read-only unless
+ * {@code management.endpoint.rawtcp.access=unrestricted}: pausing a listener is opt-in.
  */
-@Endpoint(id = "rawtcp")
+@Endpoint(id = "rawtcp", defaultAccess = Access.READ_ONLY)
 public class RawTcpEndpoint {
 
 	/** The most connections listed for one listener. */
@@ -76,12 +78,15 @@ public class RawTcpEndpoint {
 	 * @param action {@code pause} or {@code resume}
 	 * @return the listener after the action
 	 * @throws InvalidEndpointRequestException if there is no such listener or the action is
-	 * unknown
+	 * missing or unknown
 	 */
 	@WriteOperation
-	public ListenerDescriptor control(@Selector String listener, String action) {
+	public ListenerDescriptor control(@Selector String listener, @Nullable String action) {
 		Listener target = this.server.getListener(listener)
 			.orElseThrow(() -> invalid(noSuchListener(listener)));
+		if (action == null) {
+			throw invalid("Missing 'action' for rawtcp listener '" + listener + "': expected 'pause' or 'resume'");
+		}
 		switch (action.trim().toLowerCase(Locale.ROOT)) {
 			case "pause" -> target.pause();
 			case "resume" -> target.resume();
@@ -112,21 +117,15 @@ public class RawTcpEndpoint {
 				.map((info) -> ConnectionDescriptor.of(info, now))
 				.toList();
 		}
-		return new ListenerDescriptor(listener.name(), format(listener.localAddress()),
+		return new ListenerDescriptor(listener.name(), AddressText.of(listener.localAddress()),
 				listener.transport().tagValue(), listener.mode().value(), listener.state().value(),
 				listener.configuredBacklog(), valueOf(listener.effectiveBacklog()),
 				valueOf(listener.acceptQueueSize()), listener.activeConnections(), listener.socketOptions(),
-				StatsDescriptor.of(listener.stats()), connections);
+				SettingsDescriptor.of(listener.config()), StatsDescriptor.of(listener.stats()), connections);
 	}
 
 	private static @Nullable Integer valueOf(OptionalInt value) {
 		return value.isPresent() ? value.getAsInt() : null;
-	}
-
-	static String format(InetSocketAddress address) {
-		String host = (address.getAddress() != null) ? address.getAddress().getHostAddress()
-				: address.getHostString();
-		return (host.indexOf(':') >= 0) ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
 	}
 
 	/**
@@ -152,13 +151,47 @@ public class RawTcpEndpoint {
 	 * @param activeConnections open connections (all of them, even when {@code connections} is capped)
 	 * @param socketOptions options of the listening socket read back with {@code getsockopt}
 	 * (accepted sockets inherit them)
+	 * @param settings limits the listener enforces itself (no kernel counterpart)
 	 * @param stats the listener's counters
 	 * @param connections at most {@link #CONNECTION_LIMIT} open connections (single-listener view only)
 	 */
 	public record ListenerDescriptor(String name, String address, String transport, String mode, String state,
 			int configuredBacklog, @Nullable Integer effectiveBacklog, @Nullable Integer acceptQueueSize,
-			int activeConnections, SocketOptionsView socketOptions, StatsDescriptor stats,
-			@Nullable List<ConnectionDescriptor> connections) implements OperationResponseBody {
+			int activeConnections, SocketOptionsView socketOptions, SettingsDescriptor settings,
+			StatsDescriptor stats, @Nullable List<ConnectionDescriptor> connections) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The limits a listener applies itself, as configured.
+	 *
+	 * @param idleTimeoutMillis a connection without traffic for this long is closed; {@code 0}
+	 * never
+	 * @param maxConnections open connections beyond which new ones are accepted and closed at
+	 * once
+	 * @param writeBuffer the write-queue thresholds of each connection
+	 * @param shutdownGracePeriodMillis how long a graceful stop lets connections finish
+	 */
+	public record SettingsDescriptor(long idleTimeoutMillis, int maxConnections, WriteBufferDescriptor writeBuffer,
+			long shutdownGracePeriodMillis) {
+
+		static SettingsDescriptor of(ListenerConfig config) {
+			return new SettingsDescriptor(config.idleTimeout().toMillis(), config.maxConnections(),
+					new WriteBufferDescriptor(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark(),
+							config.writeBufferLimit()),
+					config.shutdownGracePeriod().toMillis());
+		}
+
+	}
+
+	/**
+	 * Write-queue thresholds of each connection, in bytes.
+	 *
+	 * @param lowWaterMark below it a connection is writable again
+	 * @param highWaterMark above it a connection is not writable (event-loop reads pause)
+	 * @param limit beyond it the connection is closed
+	 */
+	public record WriteBufferDescriptor(int lowWaterMark, int highWaterMark, long limit) {
 
 	}
 
@@ -201,19 +234,24 @@ public class RawTcpEndpoint {
 	 * @param rttMicros smoothed round-trip time ({@code tcpi_rtt})
 	 * @param rttVarianceMicros round-trip time variance ({@code tcpi_rttvar})
 	 * @param retransmits retransmissions over the connection's life ({@code tcpi_total_retrans})
+	 * @param pendingWriteBytes bytes written by the handler and not yet taken by the kernel
+	 * @param readPaused whether the transport is not reading from the socket (suspended by
+	 * the handler, write queue above its high water mark, or draining)
 	 * @param socketOptions the connection's own options read back with {@code getsockopt}
 	 */
 	public record ConnectionDescriptor(long id, String remoteAddress, String localAddress, String openedAt,
 			long ageMillis, long bytesReceived, long bytesSent, @Nullable Long rttMicros,
-			@Nullable Long rttVarianceMicros, @Nullable Long retransmits, SocketOptionsView socketOptions) {
+			@Nullable Long rttVarianceMicros, @Nullable Long retransmits, long pendingWriteBytes, boolean readPaused,
+			SocketOptionsView socketOptions) {
 
 		static ConnectionDescriptor of(ConnectionInfo info, Instant now) {
 			TcpInfo tcp = info.tcpInfo();
-			return new ConnectionDescriptor(info.id(), format(info.remoteAddress()), format(info.localAddress()),
-					info.openedAt().toString(), Math.max(0, Duration.between(info.openedAt(), now).toMillis()),
-					info.bytesReceived(), info.bytesSent(), (tcp != null) ? tcp.rttMicros() : null,
+			return new ConnectionDescriptor(info.id(), AddressText.of(info.remoteAddress()),
+					AddressText.of(info.localAddress()), info.openedAt().toString(),
+					Math.max(0, Duration.between(info.openedAt(), now).toMillis()), info.bytesReceived(),
+					info.bytesSent(), (tcp != null) ? tcp.rttMicros() : null,
 					(tcp != null) ? tcp.rttVarianceMicros() : null, (tcp != null) ? tcp.totalRetransmits() : null,
-					info.socketOptions());
+					info.pendingWriteBytes(), info.readPaused(), info.socketOptions());
 		}
 
 	}

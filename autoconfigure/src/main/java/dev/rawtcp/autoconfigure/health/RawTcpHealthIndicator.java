@@ -9,6 +9,7 @@ import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerState;
 import dev.rawtcp.autoconfigure.RawTcpServer;
+import dev.rawtcp.autoconfigure.endpoint.AddressText;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -79,9 +80,7 @@ public final class RawTcpHealthIndicator extends AbstractHealthIndicator {
 	private static Map<String, Object> describe(Listener listener) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", listener.state().value());
-		String host = listener.localAddress().getHostString();
-		String address = (host.indexOf(':') >= 0) ? "[" + host + "]" : host;
-		details.put("address", address + ":" + listener.port());
+		details.put("address", AddressText.of(listener.localAddress()));
 		details.put("activeConnections", listener.activeConnections());
 		return details;
 	}

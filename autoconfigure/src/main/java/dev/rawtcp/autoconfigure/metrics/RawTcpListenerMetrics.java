@@ -8,6 +8,7 @@ import java.util.function.ToDoubleFunction;
 
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.Listener;
+import dev.rawtcp.ListenerState;
 import dev.rawtcp.ListenerStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,7 +19,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * Binds the meters of one listener (tags {@code listener} and {@code transport}). Counters
+ * Binds the meters of one listener (tags {@code listener} and {@code transport}). The state
+ * gauge has one series per {@link ListenerState} (tag {@code state}), 1 for the current one.
+ * Counters
  * read the listener's {@link ListenerStats} when scraped, so the transport's hot path only
  * touches its {@code LongAdder}s; the accept-queue gauges read {@code TCP_INFO} of the
  * listening socket when scraped and are only registered where the transport can read it.
@@ -65,6 +68,11 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		ListenerStats stats = this.listener.stats();
+		for (ListenerState state : ListenerState.values()) {
+			gauge(registry, RawTcpMeters.LISTENER_STATE, this.listener,
+					Tags.of(RawTcpMeters.StateTags.STATE.asString(), state.value()),
+					(l) -> (l.state() == state) ? 1 : 0);
+		}
 		gauge(registry, RawTcpMeters.CONNECTIONS_ACTIVE, stats, Tags.empty(), ListenerStats::active);
 		counter(registry, RawTcpMeters.CONNECTIONS_ACCEPTED, Tags.empty(), ListenerStats::accepted);
 		for (CloseReason reason : CloseReason.values()) {
@@ -76,6 +84,7 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 		counter(registry, RawTcpMeters.BYTES_RECEIVED, Tags.empty(), ListenerStats::bytesReceived);
 		counter(registry, RawTcpMeters.BYTES_SENT, Tags.empty(), ListenerStats::bytesSent);
 		counter(registry, RawTcpMeters.HANDLER_ERRORS, Tags.empty(), ListenerStats::handlerErrors);
+		counter(registry, RawTcpMeters.FRAME_ERRORS, Tags.empty(), ListenerStats::frameErrors);
 		for (String errno : ListenerStats.KNOWN_ACCEPT_ERRNOS) {
 			counter(registry, RawTcpMeters.ACCEPT_ERRORS, errnoTag(errno), (s) -> s.acceptErrors(errno));
 		}

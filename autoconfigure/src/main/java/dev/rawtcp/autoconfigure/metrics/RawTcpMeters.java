@@ -15,6 +15,11 @@ public enum RawTcpMeters implements MeterDocumentation {
 	CONNECTIONS_ACTIVE("rawtcp.connections.active", Meter.Type.GAUGE, null, "Open connections",
 			ListenerTags.values()),
 
+	/** A listener's state: one series per state, 1 for the current one and 0 for the others. */
+	LISTENER_STATE("rawtcp.listener.state", Meter.Type.GAUGE, null,
+			"Listener state: 1 for the current state (running, paused, draining, stopped), 0 for the others",
+			ListenerTags.LISTENER, ListenerTags.TRANSPORT, StateTags.STATE),
+
 	/** Connections accepted and handed to the handler. */
 	CONNECTIONS_ACCEPTED("rawtcp.connections.accepted", Meter.Type.COUNTER, null, "Accepted connections",
 			ListenerTags.values()),
@@ -52,6 +57,10 @@ public enum RawTcpMeters implements MeterDocumentation {
 	/** Exceptions thrown by handlers. */
 	HANDLER_ERRORS("rawtcp.handler.errors", Meter.Type.COUNTER, null, "Exceptions thrown by handlers",
 			ListenerTags.values()),
+
+	/** Frames a codec rejected (too long or malformed), each closing its connection. */
+	FRAME_ERRORS("rawtcp.frame.errors", Meter.Type.COUNTER, null,
+			"Frames rejected by a codec (too long or malformed), each closing its connection", ListenerTags.values()),
 
 	/** Host-wide {@code TcpExtListenOverflows} of {@code /proc/net/netstat}. */
 	LISTEN_OVERFLOWS("rawtcp.listen.overflows", Meter.Type.COUNTER, null,
@@ -127,6 +136,21 @@ public enum RawTcpMeters implements MeterDocumentation {
 			@Override
 			public String asString() {
 				return "transport";
+			}
+		}
+
+	}
+
+	/**
+	 * Tags of {@link #LISTENER_STATE}.
+	 */
+	public enum StateTags implements KeyName {
+
+		/** {@code running}, {@code paused}, {@code draining} or {@code stopped}. */
+		STATE {
+			@Override
+			public String asString() {
+				return "state";
 			}
 		}
 

@@ -3,9 +3,11 @@ package dev.rawtcp.autoconfigure.metrics;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
@@ -144,6 +146,30 @@ class RawTcpListenerMetricsTests {
 		assertThat(counter("rawtcp.accept.errors", "errno", "OTHER")).isZero();
 		assertThat(counter("rawtcp.handler.errors")).isZero();
 		assertThat(counter("rawtcp.connections.rejected")).isZero();
+	}
+
+	@Test
+	void shouldShowTheCurrentStateAsTheOneSeriesAtOne() {
+		assumeTrue(Epoll.isAvailable(), "epoll unavailable");
+		Listener listener = bindEcho(Transport.EPOLL);
+		assertThat(states()).containsExactly(1.0, 0.0, 0.0, 0.0);
+		listener.pause();
+		assertThat(states()).containsExactly(0.0, 1.0, 0.0, 0.0);
+		listener.resume();
+		assertThat(states()).containsExactly(1.0, 0.0, 0.0, 0.0);
+		listener.stop(Duration.ZERO);
+		assertThat(states()).containsExactly(0.0, 0.0, 0.0, 1.0);
+		assertThat(counter("rawtcp.frame.errors")).isZero();
+	}
+
+	/** The state gauge's values for running, paused, draining and stopped. */
+	private List<Double> states() {
+		return Stream.of("running", "paused", "draining", "stopped")
+			.map((state) -> this.registry.get("rawtcp.listener.state")
+				.tags("listener", "echo", "transport", "epoll", "state", state)
+				.gauge()
+				.value())
+			.toList();
 	}
 
 	@Test

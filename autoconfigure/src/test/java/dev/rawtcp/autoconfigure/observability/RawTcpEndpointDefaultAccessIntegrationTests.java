@@ -21,15 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * With {@code management.endpoint.rawtcp.access=read-only} the listing stays readable and
- * pause/resume is not mapped at all.
+ * By default the endpoint is read-only: exposed over HTTP, the listing is readable and
+ * pause/resume is not mapped at all (405), so nobody can pause a listener unless
+ * {@code management.endpoint.rawtcp.access=unrestricted} says so.
  */
 @SpringBootTest(classes = RawTcpObservabilityIntegrationTests.EchoApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "rawtcp.transport=epoll", "rawtcp.host=127.0.0.1", "rawtcp.listeners.echo.port=0",
-				"management.endpoints.web.exposure.include=rawtcp", "management.endpoint.rawtcp.access=read-only" })
+				"rawtcp.listeners.echo.handler=echoHandler", "management.endpoints.web.exposure.include=rawtcp" })
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class RawTcpEndpointReadOnlyAccessIntegrationTests {
+class RawTcpEndpointDefaultAccessIntegrationTests {
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -42,7 +43,7 @@ class RawTcpEndpointReadOnlyAccessIntegrationTests {
 	}
 
 	@Test
-	void shouldRefusePauseButStillListWhenAccessIsReadOnly() throws Exception {
+	void shouldRefusePauseButStillListWhenAccessIsTheDefault() throws Exception {
 		URI uri = URI.create("http://127.0.0.1:" + this.webPort + "/actuator/rawtcp/echo");
 		HttpResponse<String> pause = this.http.send(HttpRequest.newBuilder(uri)
 			.timeout(Duration.ofSeconds(10))
