@@ -258,16 +258,19 @@ public final class EmbeddedConnection implements Connection {
 	}
 
 	/**
-	 * The listener is shut down gracefully: reads stop and the connection is closed with reason
-	 * {@link CloseReason#SHUTDOWN} once what is queued is flushed; a stream handler reads to the
-	 * end of its input and finishes.
+	 * The listener is shut down gracefully. An event-loop handler's connection stops reading
+	 * and is closed with reason {@link CloseReason#SHUTDOWN} once what is queued is flushed; a
+	 * stream handler reads what it was sent, then the end of its input, and the connection is
+	 * closed with that reason when {@code handle} returns.
 	 */
 	public void closeForShutdown() {
 		synchronized (this.monitor) {
 			this.draining = true;
-			this.readsSuspended = true;
 			this.monitor.notifyAll();
-			startClose(CloseReason.SHUTDOWN);
+			if (this.handler != null) {
+				this.readsSuspended = true;
+				startClose(CloseReason.SHUTDOWN);
+			}
 		}
 	}
 

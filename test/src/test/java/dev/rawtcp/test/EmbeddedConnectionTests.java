@@ -349,6 +349,19 @@ class EmbeddedConnectionTests {
 	}
 
 	@Test
+	void shouldLetAStreamHandlerFinishItsRepliesOnShutdown() {
+		EmbeddedConnection connection = EmbeddedConnection.openStream(upperCaseStream());
+		connection.writeInbound("one\n");
+		assertThat(connection.awaitOutboundLine()).isEqualTo("ONE");
+		connection.writeInbound("two\n");
+		connection.closeForShutdown();
+		// what was sent before the shutdown is still answered, then the input ends
+		assertThat(connection.awaitOutboundLine()).isEqualTo("TWO");
+		assertThat(connection.awaitClose()).isEqualTo(CloseReason.SHUTDOWN);
+		assertThat(connection.failure()).isNull();
+	}
+
+	@Test
 	void shouldTimeOutAStreamRead() {
 		EmbeddedConnection connection = EmbeddedConnection.openStream((stream) -> {
 			stream.setReadTimeout(Duration.ofMillis(50));

@@ -1,6 +1,7 @@
 package dev.rawtcp.test;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -19,6 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 
+import dev.rawtcp.CloseReason;
+import dev.rawtcp.Listener;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.autoconfigure.RawTcpServer;
@@ -27,6 +30,7 @@ import dev.rawtcp.codec.LineReader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link LocalRawTcpPort} in a real {@code @SpringBootTest} with two listeners on ephemeral
@@ -97,6 +101,17 @@ class LocalRawTcpPortTests {
 			upper.shutdownOutput();
 			upper.expectEndOfStream();
 		}
+	}
+
+	@Test
+	void shouldCountTheCloseInTheStatsOfTheListenerLookedUpByName() {
+		Listener echo = this.server.getListener("echo").orElseThrow();
+		long closedBefore = echo.stats().closed(CloseReason.NORMAL);
+		try (TcpTestClient client = TcpTestClient.connect(echo.port())) {
+			client.send("x").expect("x");
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> echo.stats().closed(CloseReason.NORMAL) == closedBefore + 1);
+		assertThat(this.server.getListener("nope")).isEmpty();
 	}
 
 	@Test
