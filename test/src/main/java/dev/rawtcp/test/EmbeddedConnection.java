@@ -323,7 +323,7 @@ public final class EmbeddedConnection implements Connection {
 	 * @throws AssertionError if they do not arrive within the time-out or the connection closes first
 	 */
 	public byte[] awaitOutbound(int n) {
-		return await(n + " bytes", () -> (this.outbound.size() >= n) ? this.outbound.take(n) : null);
+		return await(n + " bytes", true, () -> (this.outbound.size() >= n) ? this.outbound.take(n) : null);
 	}
 
 	/**
@@ -332,7 +332,7 @@ public final class EmbeddedConnection implements Connection {
 	 * @throws AssertionError if no line arrives within the time-out or the connection closes first
 	 */
 	public String awaitOutboundLine() {
-		return await("a line", () -> this.outbound.takeLine(StandardCharsets.UTF_8));
+		return await("a line", true, () -> this.outbound.takeLine(StandardCharsets.UTF_8));
 	}
 
 	/**
@@ -341,7 +341,7 @@ public final class EmbeddedConnection implements Connection {
 	 * @throws AssertionError if it is still open after the time-out
 	 */
 	public CloseReason awaitClose() {
-		return await("the close", () -> this.closeReason);
+		return await("the close", false, () -> this.closeReason);
 	}
 
 	/**
@@ -724,7 +724,11 @@ public final class EmbeddedConnection implements Connection {
 		}
 	}
 
-	private <T> T await(String what, Attempt<T> attempt) {
+	/**
+	 * Wait until the attempt gives a value, or fail after the time-out (or as soon as the
+	 * connection is closed, if the value can then no longer come).
+	 */
+	private <T> T await(String what, boolean failWhenClosed, Attempt<T> attempt) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		synchronized (this.monitor) {
 			for (;;) {
@@ -732,7 +736,7 @@ public final class EmbeddedConnection implements Connection {
 				if (result != null) {
 					return result;
 				}
-				if (this.state == State.CLOSED && !what.equals("the close")) {
+				if (failWhenClosed && this.state == State.CLOSED) {
 					throw new AssertionError(
 							"Expected " + what + " from " + this + " but it was closed (" + describeClose() + ")"
 									+ "; received and not read: " + this.outbound.describe());

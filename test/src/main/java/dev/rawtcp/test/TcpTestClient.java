@@ -296,21 +296,18 @@ public final class TcpTestClient implements Closeable {
 			throw new AssertionError(
 					"Expected " + what + " by " + this.peer + " but received " + this.received.describe());
 		}
-		for (;;) {
-			int n;
-			try {
-				n = readSome(deadline, what);
-			}
-			catch (SocketException ex) {
-				if (resetAllowed) {
-					return;
-				}
-				throw new AssertionError("Expected the end of the stream from " + this.peer + " but the connection "
-						+ "was reset: " + ex.getMessage(), ex);
-			}
-			if (n < 0) {
+		int n;
+		try {
+			n = readSome(deadline, what);
+		}
+		catch (SocketException ex) {
+			if (resetAllowed) {
 				return;
 			}
+			throw new AssertionError("Expected the end of the stream from " + this.peer + " but the connection "
+					+ "was reset: " + ex.getMessage(), ex);
+		}
+		if (n >= 0) {
 			throw new AssertionError("Expected " + what + " by " + this.peer + " but received "
 					+ ReceivedBytes.describe(this.readBuffer, 0, n));
 		}
