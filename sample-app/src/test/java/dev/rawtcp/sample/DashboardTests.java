@@ -1,9 +1,5 @@
 package dev.rawtcp.sample;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,14 +155,10 @@ class DashboardTests extends SampleAppTestSupport {
 		assertThat(unknown).as("Prometheus names in the docs that the scrape does not have").isEmpty();
 	}
 
-	private void createTraffic() throws Exception {
-		try (Socket echo = connect(this.echoPort); Socket upper = connect(this.upperPort)) {
-			echo.getOutputStream().write(new byte[] { 0, 1, 2, (byte) 255 });
-			assertThat(echo.getInputStream().readNBytes(4)).containsExactly(0, 1, 2, 255);
-			upper.getOutputStream().write("scrape me\n".getBytes(StandardCharsets.UTF_8));
-			BufferedReader in = new BufferedReader(new InputStreamReader(upper.getInputStream(), StandardCharsets.UTF_8));
-			assertThat(in.readLine()).isEqualTo("SCRAPE ME");
-		}
+	private void createTraffic() {
+		assertThat(connect(this.echoPort).send(new byte[] { 0, 1, 2, (byte) 255 }).readExactly(4))
+			.containsExactly(0, 1, 2, 255);
+		connect(this.upperPort).sendLine("scrape me").expect("SCRAPE ME\n");
 	}
 
 	/**

@@ -1,8 +1,5 @@
 package dev.rawtcp.sample;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,9 +12,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.rawtcp.test.LocalRawTcpPort;
+import dev.rawtcp.test.TcpTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,36 +33,31 @@ abstract class SampleAppTestSupport {
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-	private final List<Socket> clients = new ArrayList<>();
+	private final List<TcpTestClient> clients = new ArrayList<>();
 
-	@Value("${local.server.port}")
+	@LocalServerPort
 	int webPort;
 
-	@Value("${local.rawtcp.echo.port}")
+	@LocalRawTcpPort("echo")
 	int echoPort;
 
-	@Value("${local.rawtcp.upper.port}")
+	@LocalRawTcpPort("upper")
 	int upperPort;
 
 	@AfterEach
-	void closeClients() throws IOException {
-		for (Socket client : this.clients) {
-			client.close();
-		}
+	void closeClients() {
+		this.clients.forEach(TcpTestClient::close);
 	}
 
 	/**
-	 * Connect to a listener on the loopback address; the socket is closed after the test.
+	 * Connect to a listener on the loopback address; the client is closed after the test.
 	 * @param port the listener's bound port
-	 * @return the connected socket, with a read timeout
-	 * @throws IOException if the connect fails
+	 * @return the connected client, whose reads time out after 10 seconds
 	 */
-	Socket connect(int port) throws IOException {
-		Socket socket = new Socket();
-		this.clients.add(socket);
-		socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-		socket.setSoTimeout(10_000);
-		return socket;
+	TcpTestClient connect(int port) {
+		TcpTestClient client = TcpTestClient.connect(port);
+		this.clients.add(client);
+		return client;
 	}
 
 	/**

@@ -1,13 +1,5 @@
 package dev.rawtcp.sample;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
+
+import dev.rawtcp.test.TcpTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,15 +30,14 @@ class SampleEchoApplicationTests extends SampleAppTestSupport {
 		for (int i = 0; i < 256; i++) {
 			payload[i] = (byte) i;
 		}
-		Socket client = connect(this.echoPort);
+		TcpTestClient client = connect(this.echoPort);
 		// write while reading: a peer that only writes would fill both socket buffers and stall
-		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeAll(client, payload));
-		byte[] echoed = client.getInputStream().readNBytes(payload.length);
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> client.send(payload));
+		byte[] echoed = client.readExactly(payload.length);
 		writer.get(10, TimeUnit.SECONDS);
-		assertThat(echoed).hasSize(payload.length);
 		assertThat(Arrays.mismatch(echoed, payload)).as("first differing byte").isEqualTo(-1);
-		client.shutdownOutput();
-		assertThat(client.getInputStream().read()).as("end of stream after a half-close").isEqualTo(-1);
+		// end of stream after a half-close
+		client.shutdownOutput().expectEndOfStream();
 	}
 
 	@Test
@@ -53,9 +46,10 @@ class SampleEchoApplicationTests extends SampleAppTestSupport {
 		// server would read it all, queue it for this non-reading peer, and close the connection
 		byte[] payload = new byte[24 * 1024 * 1024];
 		new Random(3).nextBytes(payload);
-		Socket client = connect(this.echoPort);
-		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeAll(client, payload));
-		String path = "$.connections[?(@.remoteAddress == '127.0.0.1:" + client.getLocalPort() + "')].bytesReceived";
+		TcpTestClient client = connect(this.echoPort);
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> client.send(payload));
+		String path = "$.connections[?(@.remoteAddress == '127.0.0.1:" + client.socket().getLocalPort()
+				+ "')].bytesReceived";
 		long[] last = { -1 };
 		// read nothing until the server has stopped reading from us (suspended) or took everything
 		await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(300)).until(() -> {
@@ -66,46 +60,39 @@ class SampleEchoApplicationTests extends SampleAppTestSupport {
 			return stable || writer.isDone();
 		});
 		assertThat(last[0]).as("bytes the server read while we did not read").isLessThan(payload.length);
-		byte[] echoed = client.getInputStream().readNBytes(payload.length);
+		byte[] echoed = client.timeout(Duration.ofSeconds(30)).readExactly(payload.length);
 		writer.get(10, TimeUnit.SECONDS);
 		assertThat(Arrays.mismatch(echoed, payload)).as("first differing byte").isEqualTo(-1);
 	}
 
 	@Test
 	void shouldAnswerEachLineInUpperCase() throws Exception {
-		Socket client = connect(this.upperPort);
-		OutputStream out = client.getOutputStream();
-		BufferedReader in = reader(client);
-		out.write("hello world\nMixed Case 123\n".getBytes(StandardCharsets.UTF_8));
-		out.flush();
-		assertThat(in.readLine()).isEqualTo("HELLO WORLD");
-		assertThat(in.readLine()).isEqualTo("MIXED CASE 123");
-		out.write("après ski\r\nsplit ".getBytes(StandardCharsets.UTF_8));
-		out.flush();
-		assertThat(in.readLine()).isEqualTo("APRÈS SKI");
-		out.write("line\n".getBytes(StandardCharsets.UTF_8));
-		out.flush();
-		assertThat(in.readLine()).isEqualTo("SPLIT LINE");
+		TcpTestClient client = connect(this.upperPort);
+		client.send("hello world\nMixed Case 123\n");
+		assertThat(client.readLine()).isEqualTo("HELLO WORLD");
+		assertThat(client.readLine()).isEqualTo("MIXED CASE 123");
+		client.send("après ski\r\nsplit ");
+		assertThat(client.readLine()).isEqualTo("APRÈS SKI");
+		client.sendLine("line");
+		assertThat(client.readLine()).isEqualTo("SPLIT LINE");
 	}
 
 	@Test
 	void shouldCloseUpperConnectionOnLineOver64KiBWhileAnotherClientIsServed() throws Exception {
 		double errorsBefore = scrape().sum("rawtcp_handler_errors_total", Map.of("listener", "upper"));
-		Socket served = connect(this.upperPort);
-		BufferedReader servedIn = reader(served);
-		served.getOutputStream().write("first\n".getBytes(StandardCharsets.UTF_8));
-		assertThat(servedIn.readLine()).isEqualTo("FIRST");
+		TcpTestClient served = connect(this.upperPort);
+		assertThat(served.sendLine("first").readLine()).isEqualTo("FIRST");
 
-		Socket oversize = connect(this.upperPort);
+		TcpTestClient oversize = connect(this.upperPort);
 		byte[] line = new byte[70 * 1024 + 1];
 		Arrays.fill(line, (byte) 'x');
 		line[line.length - 1] = '\n';
-		// the server may close while we are still writing: a reset is one of the outcomes
-		CompletableFuture.runAsync(() -> writeAll(oversize, line));
-		assertThat(readUntilClosed(oversize.getInputStream())).as("bytes answered to the oversize line").isZero();
+		// the server may close while we are still writing: a failed send is one of the outcomes
+		CompletableFuture.runAsync(() -> oversize.send(line));
+		// nothing answered to the oversize line, then a close (FIN, or a reset if our bytes were unread)
+		oversize.expectClose();
 
-		served.getOutputStream().write("still served\n".getBytes(StandardCharsets.UTF_8));
-		assertThat(servedIn.readLine()).isEqualTo("STILL SERVED");
+		assertThat(served.sendLine("still served").readLine()).isEqualTo("STILL SERVED");
 		await().atMost(10, TimeUnit.SECONDS)
 			.untilAsserted(() -> assertThat(scrape().sum("rawtcp_handler_errors_total", Map.of("listener", "upper")))
 				.isEqualTo(errorsBefore + 1));
@@ -113,12 +100,12 @@ class SampleEchoApplicationTests extends SampleAppTestSupport {
 
 	@Test
 	void shouldAnswerALineOfExactly64KiB() throws Exception {
-		Socket client = connect(this.upperPort);
+		TcpTestClient client = connect(this.upperPort);
 		byte[] line = new byte[UpperCaseHandler.MAX_LINE_LENGTH + 1];
 		Arrays.fill(line, (byte) 'a');
 		line[line.length - 1] = '\n';
-		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writeAll(client, line));
-		String answer = reader(client).readLine();
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> client.send(line));
+		String answer = client.readLine();
 		writer.get(10, TimeUnit.SECONDS);
 		assertThat(answer).hasSize(64 * 1024).matches("A+");
 	}
@@ -144,10 +131,8 @@ class SampleEchoApplicationTests extends SampleAppTestSupport {
 
 	@Test
 	void shouldListAnOpenConnectionInTheListenerView() throws Exception {
-		Socket client = connect(this.echoPort);
-		client.getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
-		assertThat(client.getInputStream().readNBytes(4)).asString(StandardCharsets.UTF_8).isEqualTo("ping");
-		String local = "127.0.0.1:" + client.getLocalPort();
+		TcpTestClient client = connect(this.echoPort).send("ping").expect("ping");
+		String local = "127.0.0.1:" + client.socket().getLocalPort();
 		DocumentContext body = JsonPath.parse(get("/actuator/rawtcp/echo"));
 		assertThat(body.read("$.connections[*].remoteAddress", String[].class)).contains(local);
 	}
@@ -158,9 +143,8 @@ class SampleEchoApplicationTests extends SampleAppTestSupport {
 		PrometheusScrape before = scrape();
 		byte[] payload = new byte[10_000];
 		new Random(7).nextBytes(payload);
-		try (Socket client = connect(this.echoPort)) {
-			client.getOutputStream().write(payload);
-			assertThat(client.getInputStream().readNBytes(payload.length)).isEqualTo(payload);
+		try (TcpTestClient client = connect(this.echoPort)) {
+			assertThat(client.send(payload).readExactly(payload.length)).isEqualTo(payload);
 		}
 		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
 			PrometheusScrape after = scrape();
@@ -182,39 +166,6 @@ class SampleEchoApplicationTests extends SampleAppTestSupport {
 		assertThat(body.read("$.status", String.class)).isEqualTo("UP");
 		assertThat(body.read("$.components.rawtcp.status", String.class)).isEqualTo("UP");
 		assertThat(body.read("$.components.rawtcp.details.listeners.upper.state", String.class)).isEqualTo("running");
-	}
-
-	private static BufferedReader reader(Socket socket) throws IOException {
-		return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-	}
-
-	private static void writeAll(Socket socket, byte[] bytes) {
-		try {
-			OutputStream out = socket.getOutputStream();
-			for (int offset = 0; offset < bytes.length; offset += 8192) {
-				out.write(bytes, offset, Math.min(8192, bytes.length - offset));
-			}
-			out.flush();
-		}
-		catch (IOException ex) {
-			// the server closed the connection (the oversize-line case); the reader sees it too
-		}
-	}
-
-	private static long readUntilClosed(InputStream in) throws SocketTimeoutException {
-		long count = 0;
-		try {
-			while (in.read() >= 0) {
-				count++;
-			}
-		}
-		catch (SocketTimeoutException ex) {
-			throw ex;
-		}
-		catch (IOException ex) {
-			// a reset ends the stream as well
-		}
-		return count;
 	}
 
 }
