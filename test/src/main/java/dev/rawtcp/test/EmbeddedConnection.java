@@ -633,6 +633,11 @@ public final class EmbeddedConnection implements Connection {
 		}
 	}
 
+	@Override
+	public boolean isReadPaused() {
+		return readPaused();
+	}
+
 	/** Whether the transport would not read now: suspended by the handler or not writable (back-pressure). */
 	private boolean readPaused() {
 		return this.readsSuspended || (this.handler != null && !this.writable);
