@@ -14,9 +14,11 @@ import dev.rawtcp.Transport;
 
 /**
  * Configuration properties for rawtcp servers. Top-level values are the defaults of every
- * listener; {@code rawtcp.listeners.<name>.*} overrides them per listener.
+ * listener; {@code rawtcp.listeners.<name>.*} overrides them per listener. An unknown key
+ * under {@code rawtcp.} (a typo such as {@code prot} or {@code keepalve}) fails startup. The
+ * ranges are those of {@link dev.rawtcp.ListenerOption}, checked in core.
  */
-@ConfigurationProperties("rawtcp")
+@ConfigurationProperties(prefix = "rawtcp", ignoreUnknownFields = false)
 public class RawTcpProperties {
 
 	/**
@@ -257,7 +259,7 @@ public class RawTcpProperties {
 	public static class EventLoop {
 
 		/**
-		 * Number of event-loop threads; 0 uses the number of available processors.
+		 * Number of event-loop threads, at most 256; 0 uses the number of available processors.
 		 */
 		private int threads;
 
@@ -395,9 +397,9 @@ public class RawTcpProperties {
 	public static class Shutdown {
 
 		/**
-		 * Time open connections are given to finish and flush on shutdown before the rest are closed.
+		 * Time open connections are given to finish and flush on shutdown before the rest are closed; at most 1h.
 		 */
-		private Duration gracePeriod = Duration.ofSeconds(30);
+		private Duration gracePeriod = Duration.ofSeconds(20);
 
 		public Duration getGracePeriod() {
 			return this.gracePeriod;

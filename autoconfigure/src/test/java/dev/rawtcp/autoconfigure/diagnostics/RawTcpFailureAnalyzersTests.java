@@ -47,33 +47,8 @@ class RawTcpFailureAnalyzersTests {
 	@Test
 	void shouldRegisterEveryAnalyzerInSpringFactories() {
 		assertThat(analyzers()).extracting((analyzer) -> analyzer.getClass().getSimpleName())
-			.contains("ListenerBindFailureAnalyzer", "InvalidRawTcpConfigurationFailureAnalyzer",
-					"NoSuchHandlerBeanFailureAnalyzer", "NoUniqueHandlerBeanFailureAnalyzer",
+			.contains("ListenerBindFailureAnalyzer", "NoSuchHandlerBeanFailureAnalyzer", "NoUniqueHandlerBeanFailureAnalyzer",
 					"HandlerModeMismatchFailureAnalyzer", "TransportUnavailableFailureAnalyzer");
-	}
-
-	@Test
-	void shouldDescribeInvalidPortNamingProperty() {
-		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
-			.withPropertyValues("rawtcp.listeners.echo.port=70000"));
-		assertThat(analysis.getDescription())
-			.isEqualTo("Invalid value '70000' for property 'rawtcp.listeners.echo.port': must be between 0 and 65535.");
-		assertThat(analysis.getAction()).contains("'rawtcp.listeners.echo.port'");
-	}
-
-	@Test
-	void shouldDescribeDuplicateAddress() {
-		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
-			.withPropertyValues("rawtcp.port=7005", "rawtcp.listeners.a.host=127.0.0.1", "rawtcp.listeners.b.backlog=3"));
-		assertThat(analysis.getDescription()).contains("'rawtcp.port'")
-			.contains("listener 'b' would bind 127.0.0.1:7005, which listener 'a' binds already");
-	}
-
-	@Test
-	void shouldDescribeMissingListenerPort() {
-		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
-			.withPropertyValues("rawtcp.listeners.echo.backlog=3"));
-		assertThat(analysis.getDescription()).startsWith("Property 'rawtcp.listeners.echo.port' is not set");
 	}
 
 	@Test

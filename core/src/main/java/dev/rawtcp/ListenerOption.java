@@ -1,0 +1,471 @@
+package dev.rawtcp;
+
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+import jdk.net.ExtendedSocketOptions;
+
+/**
+ * One setting of a listener, in the manner of Netty's {@code ChannelOption}: its property key
+ * (below {@code rawtcp.} or {@code rawtcp.listeners.<name>.}), its default, the range it is
+ * checked against, and, for a socket option, how each transport applies it and reads it back
+ * from the kernel. Values are checked here and nowhere else ({@link #validate(Object)}); a
+ * failure is an {@link InvalidListenerOptionException} naming the option and the range.
+ * <p>
+ * Adding a socket option means a constant here (with its kernel level and name and its JDK
+ * equivalent), a component of {@link SocketOptionsView} if the endpoint should show it, a
+ * property field in the auto-configuration, and a line in {@code docs/configuration.md}: the
+ * transports apply and read every option through the descriptor.
+ *
+ * @param <T> the type of the value: {@link Integer} for counts and ports, {@link Long} for
+ * sizes in bytes, {@link Duration} or {@link Boolean}
+ */
+public final class ListenerOption<T> {
+
+	private static final List<ListenerOption<?>> OPTIONS = new ArrayList<>();
+
+	/** Most bytes any size may take: 1 GiB. */
+	static final long MAX_BYTES = 1L << 30;
+
+	/** Longest connection timer ({@code idle-timeout}, {@code user-timeout}): 24 days, under 2^31 ms. */
+	static final Duration MAX_TIMER = Duration.ofDays(24);
+
+	/** Port to bind; 0 for an ephemeral one. */
+	public static final ListenerOption<Integer> PORT = new ListenerOption<>("port", Integer.class, 7000, 0, 65535);
+
+	/** The {@code listen(2)} backlog; kernels before 4.1 keep it in 16 bits. */
+	public static final ListenerOption<Integer> BACKLOG = new ListenerOption<>("backlog", Integer.class, 1024, 1,
+			65535);
+
+	/** {@code SO_REUSEADDR} on the listening socket. */
+	public static final ListenerOption<Boolean> REUSE_ADDRESS = new ListenerOption<Boolean>("reuse-address",
+			Boolean.class, true, null, null)
+		.socket(Kernel.SOL_SOCKET, Kernel.SO_REUSEADDR, Encoding.FLAG, StandardSocketOptions.SO_REUSEADDR, Placement.LISTENING);
+
+	/** {@code SO_REUSEPORT} on the listening socket. */
+	public static final ListenerOption<Boolean> REUSE_PORT = new ListenerOption<Boolean>("reuse-port", Boolean.class,
+			false, null, null)
+		.socket(Kernel.SOL_SOCKET, Kernel.SO_REUSEPORT, Encoding.FLAG, StandardSocketOptions.SO_REUSEPORT, Placement.LISTENING);
+
+	/** {@code TCP_NODELAY} on accepted connections. */
+	public static final ListenerOption<Boolean> TCP_NO_DELAY = new ListenerOption<Boolean>("tcp-no-delay",
+			Boolean.class, true, null, null)
+		.socket(Kernel.IPPROTO_TCP, Kernel.TCP_NODELAY, Encoding.FLAG, StandardSocketOptions.TCP_NODELAY, Placement.ACCEPTED);
+
+	/** {@code SO_KEEPALIVE} on accepted connections. */
+	public static final ListenerOption<Boolean> KEEPALIVE = new ListenerOption<Boolean>("keepalive.enabled",
+			Boolean.class, true, null, null)
+		.socket(Kernel.SOL_SOCKET, Kernel.SO_KEEPALIVE, Encoding.FLAG, StandardSocketOptions.SO_KEEPALIVE, Placement.ACCEPTED);
+
+	/** {@code TCP_KEEPIDLE}, rounded up to whole seconds; Linux takes 1 to 32767. */
+	public static final ListenerOption<Duration> KEEPALIVE_IDLE = new ListenerOption<>("keepalive.idle",
+			Duration.class, Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofSeconds(32767))
+		.socket(Kernel.IPPROTO_TCP, Kernel.TCP_KEEPIDLE, Encoding.SECONDS, ExtendedSocketOptions.TCP_KEEPIDLE, Placement.ACCEPTED)
+		.onlyWith(KEEPALIVE);
+
+	/** {@code TCP_KEEPINTVL}, rounded up to whole seconds; Linux takes 1 to 32767. */
+	public static final ListenerOption<Duration> KEEPALIVE_INTERVAL = new ListenerOption<>("keepalive.interval",
+			Duration.class, Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofSeconds(32767))
+		.socket(Kernel.IPPROTO_TCP, Kernel.TCP_KEEPINTVL, Encoding.SECONDS, ExtendedSocketOptions.TCP_KEEPINTERVAL, Placement.ACCEPTED)
+		.onlyWith(KEEPALIVE);
+
+	/** {@code TCP_KEEPCNT}; Linux takes 1 to 127. */
+	public static final ListenerOption<Integer> KEEPALIVE_COUNT = new ListenerOption<>("keepalive.count",
+			Integer.class, 9, 1, 127)
+		.socket(Kernel.IPPROTO_TCP, Kernel.TCP_KEEPCNT, Encoding.COUNT, ExtendedSocketOptions.TCP_KEEPCOUNT, Placement.ACCEPTED)
+		.onlyWith(KEEPALIVE);
+
+	/** {@code TCP_USER_TIMEOUT} in milliseconds; zero keeps the kernel default (the JDK cannot set it). */
+	public static final ListenerOption<Duration> USER_TIMEOUT = new ListenerOption<>("user-timeout", Duration.class,
+			Duration.ZERO, Duration.ZERO, MAX_TIMER)
+		.socket(Kernel.IPPROTO_TCP, Kernel.TCP_USER_TIMEOUT, Encoding.MILLIS, null, Placement.ACCEPTED);
+
+	/** Close a connection with no traffic for this long; zero never does. */
+	public static final ListenerOption<Duration> IDLE_TIMEOUT = new ListenerOption<>("idle-timeout", Duration.class,
+			Duration.ZERO, Duration.ZERO, MAX_TIMER);
+
+	/** Open connections beyond which new ones are accepted and closed at once; at most Linux's default fs.nr_open. */
+	public static final ListenerOption<Integer> MAX_CONNECTIONS = new ListenerOption<>("max-connections",
+			Integer.class, 10000, 1, 1 << 20);
+
+	/** {@code SO_RCVBUF} in bytes; {@code null} keeps the kernel default. */
+	public static final ListenerOption<Long> RECEIVE_BUFFER_SIZE = new ListenerOption<>("receive-buffer-size",
+			Long.class, null, 1L, MAX_BYTES)
+		// set before listen(2) on every transport, so that accepted sockets get a window scale to match
+		.socket(Kernel.SOL_SOCKET, Kernel.SO_RCVBUF, Encoding.BYTES, StandardSocketOptions.SO_RCVBUF, Placement.BOTH);
+
+	/** {@code SO_SNDBUF} in bytes; {@code null} keeps the kernel default. */
+	public static final ListenerOption<Long> SEND_BUFFER_SIZE = new ListenerOption<>("send-buffer-size", Long.class,
+			null, 1L, MAX_BYTES)
+		.socket(Kernel.SOL_SOCKET, Kernel.SO_SNDBUF, Encoding.BYTES, StandardSocketOptions.SO_SNDBUF, Placement.ACCEPTED);
+
+	/** Queued bytes below which a connection becomes writable again. */
+	public static final ListenerOption<Long> WRITE_BUFFER_LOW_WATER_MARK = new ListenerOption<>(
+			"write-buffer.low-water-mark", Long.class, 32L * 1024, 0L, MAX_BYTES);
+
+	/** Queued bytes above which a connection is no longer writable; at least the low water mark. */
+	public static final ListenerOption<Long> WRITE_BUFFER_HIGH_WATER_MARK = new ListenerOption<>(
+			"write-buffer.high-water-mark", Long.class, 64L * 1024, 0L, MAX_BYTES);
+
+	/** Queued bytes beyond which the connection is closed; at least the high water mark. */
+	public static final ListenerOption<Long> WRITE_BUFFER_LIMIT = new ListenerOption<>("write-buffer.limit",
+			Long.class, 16L * 1024 * 1024, 0L, MAX_BYTES);
+
+	/** How long a graceful stop lets connections finish: 20 s, under Kubernetes' 30 s termination grace. */
+	public static final ListenerOption<Duration> SHUTDOWN_GRACE_PERIOD = new ListenerOption<>(
+			"shutdown.grace-period", Duration.class, Duration.ofSeconds(20), Duration.ZERO, Duration.ofHours(1));
+
+	private final String key;
+
+	private final Class<T> type;
+
+	private final @Nullable T defaultValue;
+
+	private final @Nullable T minimum;
+
+	private final @Nullable T maximum;
+
+	final int index;
+
+	private @Nullable Kernel kernel;
+
+	private @Nullable SocketOption<?> jdkOption;
+
+	private Placement placement = Placement.NONE;
+
+	private @Nullable ListenerOption<Boolean> onlyWith;
+
+	private ListenerOption(String key, Class<T> type, @Nullable T defaultValue, @Nullable T minimum,
+			@Nullable T maximum) {
+		this.key = key;
+		this.type = type;
+		this.defaultValue = defaultValue;
+		this.minimum = minimum;
+		this.maximum = maximum;
+		synchronized (OPTIONS) {
+			this.index = OPTIONS.size();
+			OPTIONS.add(this);
+		}
+	}
+
+	private ListenerOption<T> socket(int level, int name, Encoding encoding, @Nullable SocketOption<?> jdkOption,
+			Placement placement) {
+		this.kernel = new Kernel(level, name, encoding);
+		this.jdkOption = jdkOption;
+		this.placement = placement;
+		return this;
+	}
+
+	private ListenerOption<T> onlyWith(ListenerOption<Boolean> flag) {
+		this.onlyWith = flag;
+		return this;
+	}
+
+	/**
+	 * Every option, in declaration order.
+	 * @return the options
+	 */
+	public static List<ListenerOption<?>> values() {
+		return Collections.unmodifiableList(OPTIONS);
+	}
+
+	/**
+	 * The options that are socket options, with a kernel level and name.
+	 * @return the socket options
+	 */
+	public static List<ListenerOption<?>> socketOptions() {
+		return OPTIONS.stream().filter((option) -> option.kernel != null).toList();
+	}
+
+	/**
+	 * The property key below {@code rawtcp.} or {@code rawtcp.listeners.<name>.}, e.g.
+	 * {@code keepalive.idle}.
+	 * @return the key
+	 */
+	public String key() {
+		return this.key;
+	}
+
+	/**
+	 * The type of the value.
+	 * @return the type
+	 */
+	public Class<T> type() {
+		return this.type;
+	}
+
+	/**
+	 * The default value; {@code null} for an option whose default is the kernel's.
+	 * @return the default
+	 */
+	public @Nullable T defaultValue() {
+		return this.defaultValue;
+	}
+
+	/**
+	 * The smallest valid value, or {@code null} for a flag.
+	 * @return the minimum
+	 */
+	public @Nullable T minimum() {
+		return this.minimum;
+	}
+
+	/**
+	 * The largest valid value, or {@code null} for a flag.
+	 * @return the maximum
+	 */
+	public @Nullable T maximum() {
+		return this.maximum;
+	}
+
+	/**
+	 * How Linux knows this option, or {@code null} if it is not a socket option.
+	 * @return the kernel level, name and encoding
+	 */
+	public @Nullable Kernel kernel() {
+		return this.kernel;
+	}
+
+	/**
+	 * The JDK's socket option for the same setting, or {@code null} if the JDK has none.
+	 * @return the JDK option
+	 */
+	public @Nullable SocketOption<?> jdkOption() {
+		return this.jdkOption;
+	}
+
+	/**
+	 * Which sockets the JDK transport sets the option on (the epoll transport sets every
+	 * option on the listening socket, which accepted sockets inherit from on Linux).
+	 * @return the placement
+	 */
+	public Placement placement() {
+		return this.placement;
+	}
+
+	/**
+	 * Whether the option is set at all with this configuration: a {@code null} value, a zero
+	 * {@code TCP_USER_TIMEOUT} and keepalive details with keepalive off keep the kernel's value.
+	 * @param config the configuration
+	 * @return whether to set it
+	 */
+	public boolean isSetIn(ListenerConfig config) {
+		T value = config.get(this);
+		if (value == null || (value instanceof Duration duration && duration.isZero())) {
+			return false;
+		}
+		return this.onlyWith == null || config.get(this.onlyWith);
+	}
+
+	/**
+	 * The value as the kernel (and the JDK's option) takes it: 0/1 for a flag, seconds or
+	 * milliseconds for a duration (by the option's encoding), bytes for a size.
+	 * @param value a valid value
+	 * @return the value as an {@code int}
+	 */
+	public int toKernel(T value) {
+		Kernel kernel = Objects.requireNonNull(this.kernel, () -> this.key + " is not a socket option");
+		return kernel.encoding().encode(value);
+	}
+
+	/**
+	 * The value for the JDK's socket option: a {@link Boolean} for a flag, else an
+	 * {@link Integer} in the kernel's unit.
+	 * @param value a valid value
+	 * @return the JDK value
+	 */
+	public Object toJdk(T value) {
+		return (value instanceof Boolean) ? value : toKernel(value);
+	}
+
+	/**
+	 * A value as read back from the kernel, in the form {@link SocketOptionsView} shows it: a
+	 * {@link Boolean} for a flag, else the kernel's integer.
+	 * @param kernelValue what {@code getsockopt} returned
+	 * @return the shown value
+	 */
+	public Object fromKernel(int kernelValue) {
+		Kernel kernel = Objects.requireNonNull(this.kernel, () -> this.key + " is not a socket option");
+		return (kernel.encoding() == Encoding.FLAG) ? kernelValue != 0 : kernelValue;
+	}
+
+	/**
+	 * Check a value against this option's range.
+	 * @param value the value; {@code null} only for options without a default
+	 * @return the value
+	 * @throws InvalidListenerOptionException if it is out of range
+	 */
+	public @Nullable T validate(@Nullable T value) {
+		if (value == null) {
+			if (this.defaultValue != null) {
+				throw new InvalidListenerOptionException(this, null, "must be set");
+			}
+			return null;
+		}
+		if (!this.type.isInstance(value)) {
+			throw new InvalidListenerOptionException(this, value, "must be a " + this.type.getSimpleName());
+		}
+		if (compare(value, this.minimum) < 0 || compare(value, this.maximum) > 0) {
+			throw new InvalidListenerOptionException(this, value, "must be " + range());
+		}
+		return value;
+	}
+
+	/**
+	 * The allowed range in words, e.g. {@code between 1s and 32767s}.
+	 * @return the range
+	 */
+	public String range() {
+		if (this.minimum == null || this.maximum == null) {
+			return "true or false";
+		}
+		return "between " + format(this.minimum) + " and " + format(this.maximum);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static int compare(Object value, @Nullable Object bound) {
+		return (bound != null) ? ((Comparable<Object>) value).compareTo(bound) : 0;
+	}
+
+	/**
+	 * A value as written in configuration: {@code 15s}, {@code 24d}, {@code 65536B}, {@code 9}.
+	 * @param value the value
+	 * @return its text
+	 */
+	public String format(@Nullable Object value) {
+		if (value instanceof Duration duration) {
+			return formatDuration(duration);
+		}
+		if (value instanceof Long bytes) {
+			return bytes + "B";
+		}
+		return String.valueOf(value);
+	}
+
+	private static String formatDuration(Duration duration) {
+		long millis = duration.toMillis();
+		if (!duration.equals(Duration.ofMillis(millis))) {
+			return duration.toString();
+		}
+		long[] units = { 86_400_000, 3_600_000, 60_000, 1000 };
+		String[] suffixes = { "d", "h", "m", "s" };
+		for (int i = 0; i < units.length; i++) {
+			if (millis != 0 && millis % units[i] == 0) {
+				return (millis / units[i]) + suffixes[i];
+			}
+		}
+		return (millis == 0) ? "0s" : millis + "ms";
+	}
+
+	@Override
+	public String toString() {
+		return this.key;
+	}
+
+	/**
+	 * A socket option's level and name in the Linux headers, and how its value is encoded.
+	 *
+	 * @param level {@code SOL_SOCKET} or {@code IPPROTO_TCP}
+	 * @param name the option's number, e.g. {@code TCP_KEEPIDLE} (4)
+	 * @param encoding how the value becomes the kernel's {@code int}
+	 */
+	public record Kernel(int level, int name, Encoding encoding) {
+
+		/** {@code SOL_SOCKET} from {@code asm-generic/socket.h}. */
+		public static final int SOL_SOCKET = 1;
+
+		/** {@code IPPROTO_TCP} from {@code netinet/in.h}. */
+		public static final int IPPROTO_TCP = 6;
+
+		/** {@code SO_REUSEADDR}, level {@code SOL_SOCKET}. */
+		public static final int SO_REUSEADDR = 2;
+
+		/** {@code SO_SNDBUF}, level {@code SOL_SOCKET}. */
+		public static final int SO_SNDBUF = 7;
+
+		/** {@code SO_RCVBUF}, level {@code SOL_SOCKET}. */
+		public static final int SO_RCVBUF = 8;
+
+		/** {@code SO_KEEPALIVE}, level {@code SOL_SOCKET}. */
+		public static final int SO_KEEPALIVE = 9;
+
+		/** {@code SO_REUSEPORT}, level {@code SOL_SOCKET}. */
+		public static final int SO_REUSEPORT = 15;
+
+		/** {@code TCP_NODELAY} from {@code netinet/tcp.h}, level {@code IPPROTO_TCP}. */
+		public static final int TCP_NODELAY = 1;
+
+		/** {@code TCP_KEEPIDLE}, level {@code IPPROTO_TCP}. */
+		public static final int TCP_KEEPIDLE = 4;
+
+		/** {@code TCP_KEEPINTVL}, level {@code IPPROTO_TCP}. */
+		public static final int TCP_KEEPINTVL = 5;
+
+		/** {@code TCP_KEEPCNT}, level {@code IPPROTO_TCP}. */
+		public static final int TCP_KEEPCNT = 6;
+
+		/** {@code TCP_USER_TIMEOUT}, level {@code IPPROTO_TCP}. */
+		public static final int TCP_USER_TIMEOUT = 18;
+
+	}
+
+	/**
+	 * How a value becomes the {@code int} that {@code setsockopt} takes.
+	 */
+	public enum Encoding {
+
+		/** A {@link Boolean} as 0 or 1. */
+		FLAG,
+
+		/** An {@link Integer} as it is. */
+		COUNT,
+
+		/** A {@link Duration} in whole seconds, rounded up, at least 1. */
+		SECONDS,
+
+		/** A {@link Duration} in milliseconds. */
+		MILLIS,
+
+		/** A {@link Long} number of bytes (validated to fit an {@code int}). */
+		BYTES;
+
+		int encode(Object value) {
+			return switch (this) {
+				case FLAG -> ((Boolean) value) ? 1 : 0;
+				case COUNT -> (Integer) value;
+				case SECONDS -> ListenerConfig.toSeconds((Duration) value);
+				case MILLIS -> Math.toIntExact(((Duration) value).toMillis());
+				case BYTES -> Math.toIntExact((Long) value);
+			};
+		}
+
+	}
+
+	/**
+	 * Where the JDK transport sets an option. The JDK cannot set keepalive or no-delay on a
+	 * listening socket, so those are set on each accepted one.
+	 */
+	public enum Placement {
+
+		/** Not a socket option. */
+		NONE,
+
+		/** On the listening socket only ({@code SO_REUSEADDR}, {@code SO_REUSEPORT}). */
+		LISTENING,
+
+		/** On each accepted socket. */
+		ACCEPTED,
+
+		/** On the listening socket before {@code listen(2)} and on each accepted socket. */
+		BOTH
+
+	}
+
+}
