@@ -49,8 +49,8 @@ class RawTcpConfigurationReportTests {
 	@Test
 	void shouldReportMissingPortNamingTheListenerProperty(CapturedOutput output) {
 		startWith("missing-port");
-		assertThat(output).contains("configuration property 'rawtcp.listeners.echo.port'")
-			.contains("listener 'echo' needs a port");
+		assertThat(output).contains("Property 'rawtcp.listeners.echo.port' is not set: listener 'echo' needs a port")
+			.doesNotContain("Invalid value 'null'");
 	}
 
 	private static void startWith(String file) {

@@ -47,8 +47,24 @@ class RawTcpFailureAnalyzersTests {
 	@Test
 	void shouldRegisterEveryAnalyzerInSpringFactories() {
 		assertThat(analyzers()).extracting((analyzer) -> analyzer.getClass().getSimpleName())
-			.contains("ListenerBindFailureAnalyzer", "NoSuchHandlerBeanFailureAnalyzer", "NoUniqueHandlerBeanFailureAnalyzer",
+			.contains("ListenerBindFailureAnalyzer", "MissingRawTcpPropertyFailureAnalyzer",
+					"NoSuchHandlerBeanFailureAnalyzer", "NoUniqueHandlerBeanFailureAnalyzer",
 					"HandlerModeMismatchFailureAnalyzer", "TransportUnavailableFailureAnalyzer");
+	}
+
+	@Test
+	void shouldDescribeMissingListenerPort() {
+		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.echo.backlog=3"));
+		assertThat(analysis.getDescription()).startsWith("Property 'rawtcp.listeners.echo.port' is not set");
+	}
+
+	@Test
+	void shouldLeaveInvalidValuesToSpringBootsAnalyzer() {
+		this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.echo.port=70000")
+			.run((context) -> assertThat(new MissingRawTcpPropertyFailureAnalyzer().analyze(context.getStartupFailure()))
+				.isNull());
 	}
 
 	@Test
