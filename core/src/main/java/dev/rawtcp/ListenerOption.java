@@ -464,7 +464,23 @@ public final class ListenerOption<T> {
 		ACCEPTED,
 
 		/** On the listening socket before {@code listen(2)} and on each accepted socket. */
-		BOTH
+		BOTH;
+
+		/**
+		 * Whether the JDK transport sets the option on the listening socket.
+		 * @return whether it does
+		 */
+		public boolean onListening() {
+			return this == LISTENING || this == BOTH;
+		}
+
+		/**
+		 * Whether the JDK transport sets the option on each accepted socket.
+		 * @return whether it does
+		 */
+		public boolean onAccepted() {
+			return this == ACCEPTED || this == BOTH;
+		}
 
 	}
 

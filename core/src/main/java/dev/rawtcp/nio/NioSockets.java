@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import dev.rawtcp.ListenerBindException;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerOption;
-import dev.rawtcp.ListenerOption.Placement;
 import dev.rawtcp.PortInUseException;
 import dev.rawtcp.SocketOptionsView;
 import dev.rawtcp.internal.StreamBuffer;
@@ -39,7 +38,7 @@ final class NioSockets {
 	 */
 	static void applyListenerOptions(ServerSocketChannel channel, ListenerConfig config) throws IOException {
 		for (ListenerOption<?> option : ListenerOption.socketOptions()) {
-			if (option.placement() == Placement.LISTENING || option.placement() == Placement.BOTH) {
+			if (option.placement().onListening()) {
 				apply(channel, option, config, false);
 			}
 		}
@@ -54,7 +53,7 @@ final class NioSockets {
 	 */
 	static void applyConnectionOptions(SocketChannel channel, ListenerConfig config) throws IOException {
 		for (ListenerOption<?> option : ListenerOption.socketOptions()) {
-			if (option.placement() == Placement.ACCEPTED || option.placement() == Placement.BOTH) {
+			if (option.placement().onAccepted()) {
 				apply(channel, option, config, true);
 			}
 		}
@@ -101,9 +100,8 @@ final class NioSockets {
 	 * they are absent here rather than the kernel's untouched defaults of the listening socket.
 	 */
 	static SocketOptionsView listenerOptions(ServerSocketChannel channel) {
-		return SocketOptionsView.read((option) -> (option.jdkOption() != null
-				&& (option.placement() == Placement.LISTENING || option.placement() == Placement.BOTH))
-						? get(channel, option.jdkOption()) : null);
+		return SocketOptionsView.read((option) -> (option.jdkOption() != null && option.placement().onListening())
+				? get(channel, option.jdkOption()) : null);
 	}
 
 	private static <T> @Nullable T get(NetworkChannel channel, SocketOption<T> option) {
