@@ -19,10 +19,11 @@ import jdk.net.ExtendedSocketOptions;
  * from the kernel. Values are checked here and nowhere else ({@link #validate(Object)}); a
  * failure is an {@link InvalidListenerOptionException} naming the option and the range.
  * <p>
- * Adding a socket option means a constant here (with its kernel level and name and its JDK
- * equivalent), a component of {@link SocketOptionsView} if the endpoint should show it, a
- * property field in the auto-configuration, and a line in {@code docs/configuration.md}: the
- * transports apply and read every option through the descriptor.
+ * Adding a socket option means a constant here (with its Linux level and number in
+ * {@link Kernel}, and its JDK equivalent), a component of {@link SocketOptionsView} if the
+ * endpoint should show it, a property field in the auto-configuration, and a line in
+ * {@code docs/configuration.md}: both transports apply and read every option through its
+ * descriptor, with one generic {@code setsockopt}/{@code getsockopt} call.
  *
  * @param <T> the type of the value: {@link Integer} for counts and ports, {@link Long} for
  * sizes in bytes, {@link Duration} or {@link Boolean}
@@ -38,89 +39,85 @@ public final class ListenerOption<T> {
 	static final Duration MAX_TIMER = Duration.ofDays(24);
 
 	/** Port to bind; 0 for an ephemeral one. */
-	public static final ListenerOption<Integer> PORT = new ListenerOption<>("port", Integer.class, 7000, 0, 65535);
+	public static final ListenerOption<Integer> PORT = setting("port", Integer.class, 7000, 0, 65535);
 
 	/** The {@code listen(2)} backlog; kernels before 4.1 keep it in 16 bits. */
-	public static final ListenerOption<Integer> BACKLOG = new ListenerOption<>("backlog", Integer.class, 1024, 1,
-			65535);
+	public static final ListenerOption<Integer> BACKLOG = setting("backlog", Integer.class, 1024, 1, 65535);
 
 	/** {@code SO_REUSEADDR} on the listening socket. */
-	public static final ListenerOption<Boolean> REUSE_ADDRESS = new ListenerOption<Boolean>("reuse-address",
-			Boolean.class, true, null, null)
-		.socket(Kernel.SOL_SOCKET, Kernel.SO_REUSEADDR, Encoding.FLAG, StandardSocketOptions.SO_REUSEADDR, Placement.LISTENING);
+	public static final ListenerOption<Boolean> REUSE_ADDRESS = flag("reuse-address", true, Kernel.SOL_SOCKET,
+			Kernel.SO_REUSEADDR, StandardSocketOptions.SO_REUSEADDR, Placement.LISTENING);
 
 	/** {@code SO_REUSEPORT} on the listening socket. */
-	public static final ListenerOption<Boolean> REUSE_PORT = new ListenerOption<Boolean>("reuse-port", Boolean.class,
-			false, null, null)
-		.socket(Kernel.SOL_SOCKET, Kernel.SO_REUSEPORT, Encoding.FLAG, StandardSocketOptions.SO_REUSEPORT, Placement.LISTENING);
+	public static final ListenerOption<Boolean> REUSE_PORT = flag("reuse-port", false, Kernel.SOL_SOCKET,
+			Kernel.SO_REUSEPORT, StandardSocketOptions.SO_REUSEPORT, Placement.LISTENING);
 
 	/** {@code TCP_NODELAY} on accepted connections. */
-	public static final ListenerOption<Boolean> TCP_NO_DELAY = new ListenerOption<Boolean>("tcp-no-delay",
-			Boolean.class, true, null, null)
-		.socket(Kernel.IPPROTO_TCP, Kernel.TCP_NODELAY, Encoding.FLAG, StandardSocketOptions.TCP_NODELAY, Placement.ACCEPTED);
+	public static final ListenerOption<Boolean> TCP_NO_DELAY = flag("tcp-no-delay", true, Kernel.IPPROTO_TCP,
+			Kernel.TCP_NODELAY, StandardSocketOptions.TCP_NODELAY, Placement.ACCEPTED);
 
 	/** {@code SO_KEEPALIVE} on accepted connections. */
-	public static final ListenerOption<Boolean> KEEPALIVE = new ListenerOption<Boolean>("keepalive.enabled",
-			Boolean.class, true, null, null)
-		.socket(Kernel.SOL_SOCKET, Kernel.SO_KEEPALIVE, Encoding.FLAG, StandardSocketOptions.SO_KEEPALIVE, Placement.ACCEPTED);
+	public static final ListenerOption<Boolean> KEEPALIVE = flag("keepalive.enabled", true, Kernel.SOL_SOCKET,
+			Kernel.SO_KEEPALIVE, StandardSocketOptions.SO_KEEPALIVE, Placement.ACCEPTED);
 
-	/** {@code TCP_KEEPIDLE}, rounded up to whole seconds; Linux takes 1 to 32767. */
-	public static final ListenerOption<Duration> KEEPALIVE_IDLE = new ListenerOption<>("keepalive.idle",
-			Duration.class, Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofSeconds(32767))
-		.socket(Kernel.IPPROTO_TCP, Kernel.TCP_KEEPIDLE, Encoding.SECONDS, ExtendedSocketOptions.TCP_KEEPIDLE, Placement.ACCEPTED)
-		.onlyWith(KEEPALIVE);
+	/** {@code TCP_KEEPIDLE}, rounded up to whole seconds; Linux takes 1 to 32767; set only with keepalive on. */
+	public static final ListenerOption<Duration> KEEPALIVE_IDLE = socket("keepalive.idle", Duration.class,
+			Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofSeconds(32767),
+			new Kernel(Kernel.IPPROTO_TCP, Kernel.TCP_KEEPIDLE, Encoding.SECONDS), ExtendedSocketOptions.TCP_KEEPIDLE,
+			Placement.ACCEPTED, KEEPALIVE);
 
-	/** {@code TCP_KEEPINTVL}, rounded up to whole seconds; Linux takes 1 to 32767. */
-	public static final ListenerOption<Duration> KEEPALIVE_INTERVAL = new ListenerOption<>("keepalive.interval",
-			Duration.class, Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofSeconds(32767))
-		.socket(Kernel.IPPROTO_TCP, Kernel.TCP_KEEPINTVL, Encoding.SECONDS, ExtendedSocketOptions.TCP_KEEPINTERVAL, Placement.ACCEPTED)
-		.onlyWith(KEEPALIVE);
+	/** {@code TCP_KEEPINTVL}, rounded up to whole seconds; Linux takes 1 to 32767; set only with keepalive on. */
+	public static final ListenerOption<Duration> KEEPALIVE_INTERVAL = socket("keepalive.interval", Duration.class,
+			Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofSeconds(32767),
+			new Kernel(Kernel.IPPROTO_TCP, Kernel.TCP_KEEPINTVL, Encoding.SECONDS),
+			ExtendedSocketOptions.TCP_KEEPINTERVAL, Placement.ACCEPTED, KEEPALIVE);
 
-	/** {@code TCP_KEEPCNT}; Linux takes 1 to 127. */
-	public static final ListenerOption<Integer> KEEPALIVE_COUNT = new ListenerOption<>("keepalive.count",
-			Integer.class, 9, 1, 127)
-		.socket(Kernel.IPPROTO_TCP, Kernel.TCP_KEEPCNT, Encoding.COUNT, ExtendedSocketOptions.TCP_KEEPCOUNT, Placement.ACCEPTED)
-		.onlyWith(KEEPALIVE);
+	/** {@code TCP_KEEPCNT}; Linux takes 1 to 127; set only with keepalive on. */
+	public static final ListenerOption<Integer> KEEPALIVE_COUNT = socket("keepalive.count", Integer.class, 9, 1, 127,
+			new Kernel(Kernel.IPPROTO_TCP, Kernel.TCP_KEEPCNT, Encoding.COUNT), ExtendedSocketOptions.TCP_KEEPCOUNT,
+			Placement.ACCEPTED, KEEPALIVE);
 
 	/** {@code TCP_USER_TIMEOUT} in milliseconds; zero keeps the kernel default (the JDK cannot set it). */
-	public static final ListenerOption<Duration> USER_TIMEOUT = new ListenerOption<>("user-timeout", Duration.class,
-			Duration.ZERO, Duration.ZERO, MAX_TIMER)
-		.socket(Kernel.IPPROTO_TCP, Kernel.TCP_USER_TIMEOUT, Encoding.MILLIS, null, Placement.ACCEPTED);
+	public static final ListenerOption<Duration> USER_TIMEOUT = socket("user-timeout", Duration.class, Duration.ZERO,
+			Duration.ZERO, MAX_TIMER, new Kernel(Kernel.IPPROTO_TCP, Kernel.TCP_USER_TIMEOUT, Encoding.MILLIS), null,
+			Placement.ACCEPTED, null);
 
 	/** Close a connection with no traffic for this long; zero never does. */
-	public static final ListenerOption<Duration> IDLE_TIMEOUT = new ListenerOption<>("idle-timeout", Duration.class,
-			Duration.ZERO, Duration.ZERO, MAX_TIMER);
+	public static final ListenerOption<Duration> IDLE_TIMEOUT = setting("idle-timeout", Duration.class, Duration.ZERO,
+			Duration.ZERO, MAX_TIMER);
 
 	/** Open connections beyond which new ones are accepted and closed at once; at most Linux's default fs.nr_open. */
-	public static final ListenerOption<Integer> MAX_CONNECTIONS = new ListenerOption<>("max-connections",
-			Integer.class, 10000, 1, 1 << 20);
+	public static final ListenerOption<Integer> MAX_CONNECTIONS = setting("max-connections", Integer.class, 10000, 1,
+			1 << 20);
 
-	/** {@code SO_RCVBUF} in bytes; {@code null} keeps the kernel default. */
-	public static final ListenerOption<Long> RECEIVE_BUFFER_SIZE = new ListenerOption<>("receive-buffer-size",
-			Long.class, null, 1L, MAX_BYTES)
-		// set before listen(2) on every transport, so that accepted sockets get a window scale to match
-		.socket(Kernel.SOL_SOCKET, Kernel.SO_RCVBUF, Encoding.BYTES, StandardSocketOptions.SO_RCVBUF, Placement.BOTH);
+	/**
+	 * {@code SO_RCVBUF} in bytes; {@code null} keeps the kernel default. Set before
+	 * {@code listen(2)} on every transport, so that accepted sockets get a window scale to match.
+	 */
+	public static final ListenerOption<Long> RECEIVE_BUFFER_SIZE = socket("receive-buffer-size", Long.class, null, 1L,
+			MAX_BYTES, new Kernel(Kernel.SOL_SOCKET, Kernel.SO_RCVBUF, Encoding.BYTES), StandardSocketOptions.SO_RCVBUF,
+			Placement.BOTH, null);
 
 	/** {@code SO_SNDBUF} in bytes; {@code null} keeps the kernel default. */
-	public static final ListenerOption<Long> SEND_BUFFER_SIZE = new ListenerOption<>("send-buffer-size", Long.class,
-			null, 1L, MAX_BYTES)
-		.socket(Kernel.SOL_SOCKET, Kernel.SO_SNDBUF, Encoding.BYTES, StandardSocketOptions.SO_SNDBUF, Placement.ACCEPTED);
+	public static final ListenerOption<Long> SEND_BUFFER_SIZE = socket("send-buffer-size", Long.class, null, 1L,
+			MAX_BYTES, new Kernel(Kernel.SOL_SOCKET, Kernel.SO_SNDBUF, Encoding.BYTES), StandardSocketOptions.SO_SNDBUF,
+			Placement.ACCEPTED, null);
 
 	/** Queued bytes below which a connection becomes writable again. */
-	public static final ListenerOption<Long> WRITE_BUFFER_LOW_WATER_MARK = new ListenerOption<>(
-			"write-buffer.low-water-mark", Long.class, 32L * 1024, 0L, MAX_BYTES);
+	public static final ListenerOption<Long> WRITE_BUFFER_LOW_WATER_MARK = setting("write-buffer.low-water-mark",
+			Long.class, 32L * 1024, 0L, MAX_BYTES);
 
 	/** Queued bytes above which a connection is no longer writable; at least the low water mark. */
-	public static final ListenerOption<Long> WRITE_BUFFER_HIGH_WATER_MARK = new ListenerOption<>(
-			"write-buffer.high-water-mark", Long.class, 64L * 1024, 0L, MAX_BYTES);
+	public static final ListenerOption<Long> WRITE_BUFFER_HIGH_WATER_MARK = setting("write-buffer.high-water-mark",
+			Long.class, 64L * 1024, 0L, MAX_BYTES);
 
 	/** Queued bytes beyond which the connection is closed; at least the high water mark. */
-	public static final ListenerOption<Long> WRITE_BUFFER_LIMIT = new ListenerOption<>("write-buffer.limit",
-			Long.class, 16L * 1024 * 1024, 0L, MAX_BYTES);
+	public static final ListenerOption<Long> WRITE_BUFFER_LIMIT = setting("write-buffer.limit", Long.class,
+			16L * 1024 * 1024, 0L, MAX_BYTES);
 
 	/** How long a graceful stop lets connections finish: 20 s, under Kubernetes' 30 s termination grace. */
-	public static final ListenerOption<Duration> SHUTDOWN_GRACE_PERIOD = new ListenerOption<>(
-			"shutdown.grace-period", Duration.class, Duration.ofSeconds(20), Duration.ZERO, Duration.ofHours(1));
+	public static final ListenerOption<Duration> SHUTDOWN_GRACE_PERIOD = setting("shutdown.grace-period",
+			Duration.class, Duration.ofSeconds(20), Duration.ZERO, Duration.ofHours(1));
 
 	private final String key;
 
@@ -132,40 +129,48 @@ public final class ListenerOption<T> {
 
 	private final @Nullable T maximum;
 
+	private final @Nullable Kernel kernel;
+
+	private final @Nullable SocketOption<?> jdkOption;
+
+	private final Placement placement;
+
+	private final @Nullable ListenerOption<Boolean> onlyWith;
+
 	final int index;
 
-	private @Nullable Kernel kernel;
-
-	private @Nullable SocketOption<?> jdkOption;
-
-	private Placement placement = Placement.NONE;
-
-	private @Nullable ListenerOption<Boolean> onlyWith;
-
 	private ListenerOption(String key, Class<T> type, @Nullable T defaultValue, @Nullable T minimum,
-			@Nullable T maximum) {
+			@Nullable T maximum, @Nullable Kernel kernel, @Nullable SocketOption<?> jdkOption, Placement placement,
+			@Nullable ListenerOption<Boolean> onlyWith) {
 		this.key = key;
 		this.type = type;
 		this.defaultValue = defaultValue;
 		this.minimum = minimum;
 		this.maximum = maximum;
-		synchronized (OPTIONS) {
-			this.index = OPTIONS.size();
-			OPTIONS.add(this);
-		}
-	}
-
-	private ListenerOption<T> socket(int level, int name, Encoding encoding, @Nullable SocketOption<?> jdkOption,
-			Placement placement) {
-		this.kernel = new Kernel(level, name, encoding);
+		this.kernel = kernel;
 		this.jdkOption = jdkOption;
 		this.placement = placement;
-		return this;
+		this.onlyWith = onlyWith;
+		this.index = OPTIONS.size();
+		OPTIONS.add(this);
 	}
 
-	private ListenerOption<T> onlyWith(ListenerOption<Boolean> flag) {
-		this.onlyWith = flag;
-		return this;
+	private static <T> ListenerOption<T> setting(String key, Class<T> type, @Nullable T defaultValue, T minimum,
+			T maximum) {
+		return new ListenerOption<>(key, type, defaultValue, minimum, maximum, null, null, Placement.NONE, null);
+	}
+
+	private static ListenerOption<Boolean> flag(String key, boolean defaultValue, int level, int name,
+			SocketOption<Boolean> jdkOption, Placement placement) {
+		return new ListenerOption<>(key, Boolean.class, defaultValue, null, null,
+				new Kernel(level, name, Encoding.FLAG), jdkOption, placement, null);
+	}
+
+	private static <T> ListenerOption<T> socket(String key, Class<T> type, @Nullable T defaultValue, T minimum,
+			T maximum, Kernel kernel, @Nullable SocketOption<?> jdkOption, Placement placement,
+			@Nullable ListenerOption<Boolean> onlyWith) {
+		return new ListenerOption<>(key, type, defaultValue, minimum, maximum, kernel, jdkOption, placement,
+				onlyWith);
 	}
 
 	/**
