@@ -44,7 +44,7 @@ public class RawTcpProperties {
 	private String host = "0.0.0.0";
 
 	/**
-	 * Backlog passed to listen(2); the kernel caps it at net.core.somaxconn.
+	 * Backlog passed to listen(2), 1 to 65535; the kernel caps it at net.core.somaxconn.
 	 */
 	private int backlog = 1024;
 
@@ -76,27 +76,27 @@ public class RawTcpProperties {
 	private final Keepalive keepalive = new Keepalive();
 
 	/**
-	 * TCP_USER_TIMEOUT: how long sent data may stay unacknowledged before the connection is dropped; 0 keeps the kernel default.
+	 * TCP_USER_TIMEOUT: how long sent data may stay unacknowledged before the connection is dropped, at most 24d; 0 keeps the kernel default.
 	 */
 	private Duration userTimeout = Duration.ZERO;
 
 	/**
-	 * Close a connection that has had no traffic for this long; 0 never does.
+	 * Close a connection that has had no traffic for this long, at most 24d; 0 never does.
 	 */
 	private Duration idleTimeout = Duration.ZERO;
 
 	/**
-	 * Open connections per listener beyond which new ones are accepted and closed at once, counted as rejected.
+	 * Open connections per listener, 1 to 1048576, beyond which new ones are accepted and closed at once, counted as rejected.
 	 */
 	private int maxConnections = 10000;
 
 	/**
-	 * SO_RCVBUF of accepted connections; unset keeps the kernel default.
+	 * SO_RCVBUF of accepted connections, at most 1GB; unset keeps the kernel default.
 	 */
 	private @Nullable DataSize receiveBufferSize;
 
 	/**
-	 * SO_SNDBUF of accepted connections; unset keeps the kernel default.
+	 * SO_SNDBUF of accepted connections, at most 1GB; unset keeps the kernel default.
 	 */
 	private @Nullable DataSize sendBufferSize;
 
@@ -289,17 +289,17 @@ public class RawTcpProperties {
 		private Duration period = Duration.ofSeconds(15);
 
 		/**
-		 * TCP_KEEPIDLE: idle time before the first probe, rounded up to whole seconds; defaults to the keepalive period.
+		 * TCP_KEEPIDLE: idle time before the first probe, 1s to 32767s, rounded up to whole seconds; defaults to the keepalive period.
 		 */
 		private @Nullable Duration idle;
 
 		/**
-		 * TCP_KEEPINTVL: time between probes, rounded up to whole seconds; defaults to the keepalive period.
+		 * TCP_KEEPINTVL: time between probes, 1s to 32767s, rounded up to whole seconds; defaults to the keepalive period.
 		 */
 		private @Nullable Duration interval;
 
 		/**
-		 * TCP_KEEPCNT: unanswered probes before the connection is dropped.
+		 * TCP_KEEPCNT: unanswered probes before the connection is dropped, 1 to 127.
 		 */
 		private int count = 9;
 
@@ -361,7 +361,7 @@ public class RawTcpProperties {
 		private DataSize highWaterMark = DataSize.ofKilobytes(64);
 
 		/**
-		 * Queued bytes beyond which the connection is closed.
+		 * Queued bytes beyond which the connection is closed, at most 1GB.
 		 */
 		private DataSize limit = DataSize.ofMegabytes(16);
 
