@@ -1,72 +1,54 @@
 package dev.rawtcp;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything a listener needs to know, validated when built. Create one with
+ * Everything a listener needs to know: its name, host and mode, and a value for every
+ * {@link ListenerOption}, each checked by its option when built. Create one with
  * {@link #builder(String)}; the defaults are those of the {@code rawtcp.*} properties.
- *
- * @param name the listener's name (metric tag, endpoint path)
- * @param host the address to bind; {@code 0.0.0.0} or {@code ::} for every interface
- * @param port the port, {@code 0} for an ephemeral one
- * @param backlog the {@code listen(2)} backlog
- * @param mode how connections are handed to the handler
- * @param reuseAddress {@code SO_REUSEADDR}
- * @param reusePort {@code SO_REUSEPORT}
- * @param tcpNoDelay {@code TCP_NODELAY} on accepted connections
- * @param keepAlive {@code SO_KEEPALIVE} on accepted connections
- * @param keepAliveIdle {@code TCP_KEEPIDLE}, rounded up to whole seconds
- * @param keepAliveInterval {@code TCP_KEEPINTVL}, rounded up to whole seconds
- * @param keepAliveCount {@code TCP_KEEPCNT}
- * @param userTimeout {@code TCP_USER_TIMEOUT}; zero keeps the kernel default
- * @param idleTimeout close a connection with no traffic for this long; zero never does
- * @param maxConnections open connections beyond which new ones are accepted and closed at once
- * @param receiveBufferSize {@code SO_RCVBUF} in bytes, or {@code null} for the kernel default
- * @param sendBufferSize {@code SO_SNDBUF} in bytes, or {@code null} for the kernel default
- * @param writeBufferLowWaterMark queued bytes below which a connection becomes writable again
- * @param writeBufferHighWaterMark queued bytes above which a connection is no longer writable
- * @param writeBufferLimit queued bytes beyond which the connection is closed
- * @param shutdownGracePeriod how long a graceful stop lets connections finish
  */
-public record ListenerConfig(String name, String host, int port, int backlog, ListenerMode mode, boolean reuseAddress,
-		boolean reusePort, boolean tcpNoDelay, boolean keepAlive, Duration keepAliveIdle, Duration keepAliveInterval,
-		int keepAliveCount, Duration userTimeout, Duration idleTimeout, int maxConnections,
-		@Nullable Integer receiveBufferSize, @Nullable Integer sendBufferSize, int writeBufferLowWaterMark,
-		int writeBufferHighWaterMark, long writeBufferLimit, Duration shutdownGracePeriod) {
+public final class ListenerConfig {
 
-	/**
-	 * Validate every value; each message names the offending setting.
-	 */
-	public ListenerConfig {
-		Objects.requireNonNull(name, "'name' must not be null");
-		Objects.requireNonNull(host, "'host' must not be null");
-		Objects.requireNonNull(mode, "'mode' must not be null");
-		check(!name.isBlank(), "name", name, "must not be blank");
-		check(port >= 0 && port <= 65535, "port", port, "must be between 0 and 65535");
-		check(backlog >= 1, "backlog", backlog, "must be at least 1");
-		check(keepAliveCount >= 1, "keepalive.count", keepAliveCount, "must be at least 1");
-		checkPositive("keepalive.idle", keepAliveIdle);
-		checkPositive("keepalive.interval", keepAliveInterval);
-		checkNotNegative("user-timeout", userTimeout);
-		checkNotNegative("idle-timeout", idleTimeout);
-		checkNotNegative("shutdown.grace-period", shutdownGracePeriod);
-		check(maxConnections >= 1, "max-connections", maxConnections, "must be at least 1");
-		check(receiveBufferSize == null || receiveBufferSize > 0, "receive-buffer-size", receiveBufferSize,
-				"must be positive");
-		check(sendBufferSize == null || sendBufferSize > 0, "send-buffer-size", sendBufferSize, "must be positive");
-		check(writeBufferLowWaterMark >= 0, "write-buffer.low-water-mark", writeBufferLowWaterMark,
-				"must not be negative");
-		check(writeBufferHighWaterMark >= writeBufferLowWaterMark, "write-buffer.high-water-mark",
-				writeBufferHighWaterMark, "must not be below write-buffer.low-water-mark (" + writeBufferLowWaterMark + ")");
-		check(writeBufferLimit >= writeBufferHighWaterMark, "write-buffer.limit", writeBufferLimit,
-				"must not be below write-buffer.high-water-mark (" + writeBufferHighWaterMark + ")");
-		check(toSeconds(keepAliveIdle) <= 32767, "keepalive.idle", keepAliveIdle, "must be at most 32767s");
-		check(toSeconds(keepAliveInterval) <= 32767, "keepalive.interval", keepAliveInterval,
-				"must be at most 32767s");
-		check(keepAliveCount <= 127, "keepalive.count", keepAliveCount, "must be at most 127");
+	private final String name;
+
+	private final String host;
+
+	private final ListenerMode mode;
+
+	private final @Nullable Object[] values;
+
+	private ListenerConfig(Builder builder) {
+		this.name = Objects.requireNonNull(builder.name, "'name' must not be null");
+		this.host = Objects.requireNonNull(builder.host, "'host' must not be null");
+		this.mode = Objects.requireNonNull(builder.mode, "'mode' must not be null");
+		if (this.name.isBlank()) {
+			throw new IllegalArgumentException("'name' must not be blank");
+		}
+		this.values = builder.values.clone();
+		for (ListenerOption<?> option : ListenerOption.values()) {
+			validate(option);
+		}
+		checkNotBelow(ListenerOption.WRITE_BUFFER_HIGH_WATER_MARK, ListenerOption.WRITE_BUFFER_LOW_WATER_MARK);
+		checkNotBelow(ListenerOption.WRITE_BUFFER_LIMIT, ListenerOption.WRITE_BUFFER_HIGH_WATER_MARK);
+	}
+
+	private <T> void validate(ListenerOption<T> option) {
+		option.validate(get(option));
+	}
+
+	private void checkNotBelow(ListenerOption<Long> option, ListenerOption<Long> floor) {
+		long value = get(option);
+		long lowest = get(floor);
+		if (value < lowest) {
+			throw new InvalidListenerOptionException(option, value,
+					"must not be below " + floor.key() + " (" + floor.format(lowest) + ")");
+		}
 	}
 
 	/**
@@ -87,11 +69,127 @@ public record ListenerConfig(String name, String host, int port, int backlog, Li
 	}
 
 	/**
+	 * The value of an option.
+	 * @param <T> the option's type
+	 * @param option the option
+	 * @return its value; {@code null} only for an option without default that was not set
+	 */
+	@SuppressWarnings({ "unchecked", "NullAway" })
+	public <T> T get(ListenerOption<T> option) {
+		return (T) this.values[option.index];
+	}
+
+	/** @return the listener's name (metric tag, endpoint path) */
+	public String name() {
+		return this.name;
+	}
+
+	/** @return the address to bind; {@code 0.0.0.0} or {@code ::} for every interface */
+	public String host() {
+		return this.host;
+	}
+
+	/** @return how connections are handed to the handler */
+	public ListenerMode mode() {
+		return this.mode;
+	}
+
+	/** @return {@link ListenerOption#PORT} */
+	public int port() {
+		return get(ListenerOption.PORT);
+	}
+
+	/** @return {@link ListenerOption#BACKLOG} */
+	public int backlog() {
+		return get(ListenerOption.BACKLOG);
+	}
+
+	/** @return {@link ListenerOption#REUSE_ADDRESS} */
+	public boolean reuseAddress() {
+		return get(ListenerOption.REUSE_ADDRESS);
+	}
+
+	/** @return {@link ListenerOption#REUSE_PORT} */
+	public boolean reusePort() {
+		return get(ListenerOption.REUSE_PORT);
+	}
+
+	/** @return {@link ListenerOption#TCP_NO_DELAY} */
+	public boolean tcpNoDelay() {
+		return get(ListenerOption.TCP_NO_DELAY);
+	}
+
+	/** @return {@link ListenerOption#KEEPALIVE} */
+	public boolean keepAlive() {
+		return get(ListenerOption.KEEPALIVE);
+	}
+
+	/** @return {@link ListenerOption#KEEPALIVE_IDLE} */
+	public Duration keepAliveIdle() {
+		return get(ListenerOption.KEEPALIVE_IDLE);
+	}
+
+	/** @return {@link ListenerOption#KEEPALIVE_INTERVAL} */
+	public Duration keepAliveInterval() {
+		return get(ListenerOption.KEEPALIVE_INTERVAL);
+	}
+
+	/** @return {@link ListenerOption#KEEPALIVE_COUNT} */
+	public int keepAliveCount() {
+		return get(ListenerOption.KEEPALIVE_COUNT);
+	}
+
+	/** @return {@link ListenerOption#USER_TIMEOUT}; zero keeps the kernel default */
+	public Duration userTimeout() {
+		return get(ListenerOption.USER_TIMEOUT);
+	}
+
+	/** @return {@link ListenerOption#IDLE_TIMEOUT}; zero never closes */
+	public Duration idleTimeout() {
+		return get(ListenerOption.IDLE_TIMEOUT);
+	}
+
+	/** @return {@link ListenerOption#MAX_CONNECTIONS} */
+	public int maxConnections() {
+		return get(ListenerOption.MAX_CONNECTIONS);
+	}
+
+	/** @return {@link ListenerOption#RECEIVE_BUFFER_SIZE} in bytes, {@code null} for the kernel default */
+	public @Nullable Integer receiveBufferSize() {
+		return intOrNull(get(ListenerOption.RECEIVE_BUFFER_SIZE));
+	}
+
+	/** @return {@link ListenerOption#SEND_BUFFER_SIZE} in bytes, {@code null} for the kernel default */
+	public @Nullable Integer sendBufferSize() {
+		return intOrNull(get(ListenerOption.SEND_BUFFER_SIZE));
+	}
+
+	/** @return {@link ListenerOption#WRITE_BUFFER_LOW_WATER_MARK} in bytes */
+	public int writeBufferLowWaterMark() {
+		return Math.toIntExact(get(ListenerOption.WRITE_BUFFER_LOW_WATER_MARK));
+	}
+
+	/** @return {@link ListenerOption#WRITE_BUFFER_HIGH_WATER_MARK} in bytes */
+	public int writeBufferHighWaterMark() {
+		return Math.toIntExact(get(ListenerOption.WRITE_BUFFER_HIGH_WATER_MARK));
+	}
+
+	/** @return {@link ListenerOption#WRITE_BUFFER_LIMIT} in bytes */
+	public long writeBufferLimit() {
+		return get(ListenerOption.WRITE_BUFFER_LIMIT);
+	}
+
+	/** @return {@link ListenerOption#SHUTDOWN_GRACE_PERIOD} */
+	public Duration shutdownGracePeriod() {
+		return get(ListenerOption.SHUTDOWN_GRACE_PERIOD);
+	}
+
+	/**
 	 * {@code TCP_KEEPIDLE} in whole seconds, rounded up, never 0.
 	 * @return seconds
 	 */
 	public int keepAliveIdleSeconds() {
-		return toSeconds(this.keepAliveIdle);
+		return toSeconds(keepAliveIdle());
 	}
 
 	/**
@@ -99,7 +197,7 @@ public record ListenerConfig(String name, String host, int port, int backlog, Li
 	 * @return seconds
 	 */
 	public int keepAliveIntervalSeconds() {
-		return toSeconds(this.keepAliveInterval);
+		return toSeconds(keepAliveInterval());
 	}
 
 	/**
@@ -112,20 +210,29 @@ public record ListenerConfig(String name, String host, int port, int backlog, Li
 		return (int) Math.max(1, Math.min(Integer.MAX_VALUE, seconds));
 	}
 
-	private static void check(boolean ok, String setting, @Nullable Object value, String rule) {
-		if (!ok) {
-			throw new IllegalArgumentException("Invalid '" + setting + "' value '" + value + "': " + rule);
+	private static @Nullable Integer intOrNull(@Nullable Long bytes) {
+		return (bytes != null) ? Math.toIntExact(bytes) : null;
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return this == other || (other instanceof ListenerConfig that && this.name.equals(that.name)
+				&& this.host.equals(that.host) && this.mode == that.mode && Arrays.equals(this.values, that.values));
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.name, this.host, this.mode, Arrays.hashCode(this.values));
+	}
+
+	@Override
+	public String toString() {
+		StringJoiner joiner = new StringJoiner(", ", "ListenerConfig[", "]");
+		joiner.add("name=" + this.name).add("host=" + this.host).add("mode=" + this.mode.value());
+		for (ListenerOption<?> option : ListenerOption.values()) {
+			joiner.add(option.key() + "=" + option.format(this.values[option.index]));
 		}
-	}
-
-	private static void checkPositive(String setting, Duration value) {
-		Objects.requireNonNull(value, () -> "'" + setting + "' must not be null");
-		check(!value.isNegative() && !value.isZero(), setting, value, "must be positive");
-	}
-
-	private static void checkNotNegative(String setting, Duration value) {
-		Objects.requireNonNull(value, () -> "'" + setting + "' must not be null");
-		check(!value.isNegative(), setting, value, "must not be negative");
+		return joiner.toString();
 	}
 
 	/**
@@ -137,70 +244,34 @@ public record ListenerConfig(String name, String host, int port, int backlog, Li
 
 		private String host = "0.0.0.0";
 
-		private int port = 7000;
-
-		private int backlog = 1024;
-
 		private ListenerMode mode = ListenerMode.AUTO;
 
-		private boolean reuseAddress = true;
-
-		private boolean reusePort;
-
-		private boolean tcpNoDelay = true;
-
-		private boolean keepAlive = true;
-
-		private Duration keepAliveIdle = Duration.ofSeconds(15);
-
-		private Duration keepAliveInterval = Duration.ofSeconds(15);
-
-		private int keepAliveCount = 9;
-
-		private Duration userTimeout = Duration.ZERO;
-
-		private Duration idleTimeout = Duration.ZERO;
-
-		private int maxConnections = 10000;
-
-		private @Nullable Integer receiveBufferSize;
-
-		private @Nullable Integer sendBufferSize;
-
-		private int writeBufferLowWaterMark = 32 * 1024;
-
-		private int writeBufferHighWaterMark = 64 * 1024;
-
-		private long writeBufferLimit = 16L * 1024 * 1024;
-
-		private Duration shutdownGracePeriod = Duration.ofSeconds(30);
+		private final @Nullable Object[] values;
 
 		private Builder(String name) {
 			this.name = name;
+			List<ListenerOption<?>> options = ListenerOption.values();
+			this.values = new Object[options.size()];
+			options.forEach((option) -> this.values[option.index] = option.defaultValue());
 		}
 
-		private Builder(ListenerConfig c) {
-			this.name = c.name;
-			this.host = c.host;
-			this.port = c.port;
-			this.backlog = c.backlog;
-			this.mode = c.mode;
-			this.reuseAddress = c.reuseAddress;
-			this.reusePort = c.reusePort;
-			this.tcpNoDelay = c.tcpNoDelay;
-			this.keepAlive = c.keepAlive;
-			this.keepAliveIdle = c.keepAliveIdle;
-			this.keepAliveInterval = c.keepAliveInterval;
-			this.keepAliveCount = c.keepAliveCount;
-			this.userTimeout = c.userTimeout;
-			this.idleTimeout = c.idleTimeout;
-			this.maxConnections = c.maxConnections;
-			this.receiveBufferSize = c.receiveBufferSize;
-			this.sendBufferSize = c.sendBufferSize;
-			this.writeBufferLowWaterMark = c.writeBufferLowWaterMark;
-			this.writeBufferHighWaterMark = c.writeBufferHighWaterMark;
-			this.writeBufferLimit = c.writeBufferLimit;
-			this.shutdownGracePeriod = c.shutdownGracePeriod;
+		private Builder(ListenerConfig config) {
+			this.name = config.name;
+			this.host = config.host;
+			this.mode = config.mode;
+			this.values = config.values.clone();
+		}
+
+		/**
+		 * Set an option; checked when the configuration is built.
+		 * @param <T> the option's type
+		 * @param option the option
+		 * @param value the value, {@code null} for the kernel default where the option has no default
+		 * @return this builder
+		 */
+		public <T> Builder option(ListenerOption<T> option, @Nullable T value) {
+			this.values[option.index] = value;
+			return this;
 		}
 
 		public Builder name(String name) {
@@ -213,39 +284,33 @@ public record ListenerConfig(String name, String host, int port, int backlog, Li
 			return this;
 		}
 
-		public Builder port(int port) {
-			this.port = port;
-			return this;
-		}
-
-		public Builder backlog(int backlog) {
-			this.backlog = backlog;
-			return this;
-		}
-
 		public Builder mode(ListenerMode mode) {
 			this.mode = mode;
 			return this;
 		}
 
+		public Builder port(int port) {
+			return option(ListenerOption.PORT, port);
+		}
+
+		public Builder backlog(int backlog) {
+			return option(ListenerOption.BACKLOG, backlog);
+		}
+
 		public Builder reuseAddress(boolean reuseAddress) {
-			this.reuseAddress = reuseAddress;
-			return this;
+			return option(ListenerOption.REUSE_ADDRESS, reuseAddress);
 		}
 
 		public Builder reusePort(boolean reusePort) {
-			this.reusePort = reusePort;
-			return this;
+			return option(ListenerOption.REUSE_PORT, reusePort);
 		}
 
 		public Builder tcpNoDelay(boolean tcpNoDelay) {
-			this.tcpNoDelay = tcpNoDelay;
-			return this;
+			return option(ListenerOption.TCP_NO_DELAY, tcpNoDelay);
 		}
 
 		public Builder keepAlive(boolean keepAlive) {
-			this.keepAlive = keepAlive;
-			return this;
+			return option(ListenerOption.KEEPALIVE, keepAlive);
 		}
 
 		/**
@@ -254,82 +319,64 @@ public record ListenerConfig(String name, String host, int port, int backlog, Li
 		 * @return this builder
 		 */
 		public Builder keepAlivePeriod(Duration period) {
-			this.keepAliveIdle = period;
-			this.keepAliveInterval = period;
-			return this;
+			return keepAliveIdle(period).keepAliveInterval(period);
 		}
 
 		public Builder keepAliveIdle(Duration keepAliveIdle) {
-			this.keepAliveIdle = keepAliveIdle;
-			return this;
+			return option(ListenerOption.KEEPALIVE_IDLE, keepAliveIdle);
 		}
 
 		public Builder keepAliveInterval(Duration keepAliveInterval) {
-			this.keepAliveInterval = keepAliveInterval;
-			return this;
+			return option(ListenerOption.KEEPALIVE_INTERVAL, keepAliveInterval);
 		}
 
 		public Builder keepAliveCount(int keepAliveCount) {
-			this.keepAliveCount = keepAliveCount;
-			return this;
+			return option(ListenerOption.KEEPALIVE_COUNT, keepAliveCount);
 		}
 
 		public Builder userTimeout(Duration userTimeout) {
-			this.userTimeout = userTimeout;
-			return this;
+			return option(ListenerOption.USER_TIMEOUT, userTimeout);
 		}
 
 		public Builder idleTimeout(Duration idleTimeout) {
-			this.idleTimeout = idleTimeout;
-			return this;
+			return option(ListenerOption.IDLE_TIMEOUT, idleTimeout);
 		}
 
 		public Builder maxConnections(int maxConnections) {
-			this.maxConnections = maxConnections;
-			return this;
+			return option(ListenerOption.MAX_CONNECTIONS, maxConnections);
 		}
 
 		public Builder receiveBufferSize(@Nullable Integer receiveBufferSize) {
-			this.receiveBufferSize = receiveBufferSize;
-			return this;
+			return option(ListenerOption.RECEIVE_BUFFER_SIZE, (receiveBufferSize != null) ? (long) receiveBufferSize : null);
 		}
 
 		public Builder sendBufferSize(@Nullable Integer sendBufferSize) {
-			this.sendBufferSize = sendBufferSize;
-			return this;
+			return option(ListenerOption.SEND_BUFFER_SIZE, (sendBufferSize != null) ? (long) sendBufferSize : null);
 		}
 
 		public Builder writeBufferLowWaterMark(int writeBufferLowWaterMark) {
-			this.writeBufferLowWaterMark = writeBufferLowWaterMark;
-			return this;
+			return option(ListenerOption.WRITE_BUFFER_LOW_WATER_MARK, (long) writeBufferLowWaterMark);
 		}
 
 		public Builder writeBufferHighWaterMark(int writeBufferHighWaterMark) {
-			this.writeBufferHighWaterMark = writeBufferHighWaterMark;
-			return this;
+			return option(ListenerOption.WRITE_BUFFER_HIGH_WATER_MARK, (long) writeBufferHighWaterMark);
 		}
 
 		public Builder writeBufferLimit(long writeBufferLimit) {
-			this.writeBufferLimit = writeBufferLimit;
-			return this;
+			return option(ListenerOption.WRITE_BUFFER_LIMIT, writeBufferLimit);
 		}
 
 		public Builder shutdownGracePeriod(Duration shutdownGracePeriod) {
-			this.shutdownGracePeriod = shutdownGracePeriod;
-			return this;
+			return option(ListenerOption.SHUTDOWN_GRACE_PERIOD, shutdownGracePeriod);
 		}
 
 		/**
-		 * Validate and build.
+		 * Check every option and build.
 		 * @return the configuration
-		 * @throws IllegalArgumentException naming the first invalid setting
+		 * @throws InvalidListenerOptionException naming the first option out of range
 		 */
 		public ListenerConfig build() {
-			return new ListenerConfig(this.name, this.host, this.port, this.backlog, this.mode, this.reuseAddress,
-					this.reusePort, this.tcpNoDelay, this.keepAlive, this.keepAliveIdle, this.keepAliveInterval,
-					this.keepAliveCount, this.userTimeout, this.idleTimeout, this.maxConnections,
-					this.receiveBufferSize, this.sendBufferSize, this.writeBufferLowWaterMark,
-					this.writeBufferHighWaterMark, this.writeBufferLimit, this.shutdownGracePeriod);
+			return new ListenerConfig(this);
 		}
 
 	}

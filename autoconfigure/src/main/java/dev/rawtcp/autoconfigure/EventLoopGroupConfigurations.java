@@ -20,14 +20,17 @@ final class EventLoopGroupConfigurations {
 
 	static final String JNR_FFI_CLASS = "jnr.ffi.LibraryLoader";
 
+	/** Most event-loop threads: each holds direct buffers of its own (see docs/configuration.md). */
+	static final int MAX_THREADS = 256;
+
 	private EventLoopGroupConfigurations() {
 	}
 
 	private static int threads(RawTcpProperties properties) {
 		int threads = properties.getEventLoop().getThreads();
-		if (threads < 0) {
+		if (threads < 0 || threads > MAX_THREADS) {
 			throw new InvalidRawTcpConfigurationException("rawtcp.event-loop.threads", threads,
-					"must not be negative (0 uses the number of available processors)");
+					"must be between 0 and " + MAX_THREADS + " (0 uses the number of available processors)");
 		}
 		return threads;
 	}

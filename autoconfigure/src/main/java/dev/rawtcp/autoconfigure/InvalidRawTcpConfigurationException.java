@@ -2,20 +2,16 @@ package dev.rawtcp.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.rawtcp.RawTcpException;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * A {@code rawtcp.*} property has a value rawtcp cannot use; the message names the property.
+ * A {@code rawtcp.*} property has a value rawtcp cannot use. A Spring Boot
+ * {@link InvalidConfigurationPropertyValueException}, so Boot's failure analysis reports it
+ * with the property, its value, where it was set (file and line) and the reason.
  */
-public class InvalidRawTcpConfigurationException extends RawTcpException {
+public class InvalidRawTcpConfigurationException extends InvalidConfigurationPropertyValueException {
 
 	private static final long serialVersionUID = 1L;
-
-	private final String propertyName;
-
-	private final @Nullable Object value;
-
-	private final String reason;
 
 	/**
 	 * Create an exception.
@@ -24,10 +20,7 @@ public class InvalidRawTcpConfigurationException extends RawTcpException {
 	 * @param reason what is wrong with it, e.g. {@code must be between 0 and 65535}
 	 */
 	public InvalidRawTcpConfigurationException(String propertyName, @Nullable Object value, String reason) {
-		super("Invalid value '" + value + "' for property '" + propertyName + "': " + reason);
-		this.propertyName = propertyName;
-		this.value = value;
-		this.reason = reason;
+		super(propertyName, value, reason);
 	}
 
 	/**
@@ -35,23 +28,7 @@ public class InvalidRawTcpConfigurationException extends RawTcpException {
 	 * @return the property name
 	 */
 	public String getPropertyName() {
-		return this.propertyName;
-	}
-
-	/**
-	 * The offending value.
-	 * @return the value
-	 */
-	public @Nullable Object getValue() {
-		return this.value;
-	}
-
-	/**
-	 * What is wrong with the value.
-	 * @return the reason
-	 */
-	public String getReason() {
-		return this.reason;
+		return getName();
 	}
 
 }

@@ -2,23 +2,27 @@ package dev.rawtcp.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.PropertyAccessorFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.util.Assert;
 import org.springframework.util.unit.DataSize;
 
+import dev.rawtcp.InvalidListenerOptionException;
 import dev.rawtcp.ListenerConfig;
+import dev.rawtcp.ListenerOption;
 import dev.rawtcp.ListenerMode;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpStreamHandler;
@@ -26,18 +30,17 @@ import dev.rawtcp.autoconfigure.RawTcpProperties.ListenerProperties;
 import dev.rawtcp.autoconfigure.RawTcpServer.Registration;
 
 /**
- * Turns {@link RawTcpProperties} and the handler beans into validated
- * {@link Registration registrations}: per-listener values fall back to the top-level ones,
- * and every error names the property key the user has to change.
+ * Turns {@link RawTcpProperties} and the handler beans into {@link Registration
+ * registrations}: per-listener values fall back to the top-level ones, each
+ * {@link ListenerOption} read by its key. Values are checked by the options themselves, in
+ * core; a failure becomes an {@link InvalidRawTcpConfigurationException} naming the property
+ * the value came from, which Spring Boot reports with the value's origin (file and line).
  */
 final class ListenerRegistrations {
 
 	static final String DEFAULT_LISTENER = "default";
 
 	private static final Log logger = LogFactory.getLog(ListenerRegistrations.class);
-
-	private static final Pattern CONFIG_ERROR = Pattern.compile("Invalid '([a-z.-]+)' value '(.*)': (.*)",
-			Pattern.DOTALL);
 
 	private final RawTcpProperties properties;
 
@@ -53,10 +56,13 @@ final class ListenerRegistrations {
 	}
 
 	/**
-	 * Resolve every configured listener.
+	 * Resolve every configured listener. The top-level values are checked first, whether a
+	 * listener inherits them or not: they are the defaults, and the server's own grace period.
 	 * @return the registrations, in configuration order
 	 */
 	List<Registration> resolve() {
+		Resolved defaults = new Resolved(DEFAULT_LISTENER, null);
+		defaults.config(false);
 		Map<String, ListenerProperties> configured = this.properties.getListeners();
 		if (configured.isEmpty() && this.properties.getPort() == null) {
 			logger.info("rawtcp: no listener is bound because neither rawtcp.port nor rawtcp.listeners.<name>.port "
@@ -65,20 +71,20 @@ final class ListenerRegistrations {
 		}
 		List<Resolved> resolved = new ArrayList<>();
 		if (configured.isEmpty()) {
-			resolved.add(new Resolved(DEFAULT_LISTENER, null).resolve());
+			resolved.add(defaults.resolve());
 		}
 		else {
 			configured.forEach((name, listener) -> resolved.add(new Resolved(name, listener).resolve()));
 		}
 		checkDistinctAddresses(resolved);
-		return resolved.stream().map((listener) -> listener.registration).toList();
+		return resolved.stream().map((listener) -> listener.registration()).toList();
 	}
 
 	private void checkDistinctAddresses(List<Resolved> resolved) {
 		for (int i = 0; i < resolved.size(); i++) {
-			ListenerConfig config = resolved.get(i).registration.config();
+			ListenerConfig config = resolved.get(i).registration().config();
 			for (int j = 0; j < i; j++) {
-				ListenerConfig other = resolved.get(j).registration.config();
+				ListenerConfig other = resolved.get(j).registration().config();
 				if (config.port() != 0 && config.port() == other.port() && overlap(config.host(), other.host())
 						&& !(config.reusePort() && other.reusePort())) {
 					throw new InvalidRawTcpConfigurationException(resolved.get(i).keyOf("port"), config.port(),
@@ -132,78 +138,64 @@ final class ListenerRegistrations {
 		}
 
 		Resolved resolve() {
-			RawTcpProperties top = ListenerRegistrations.this.properties;
-			ListenerProperties own = (this.listener != null) ? this.listener : new ListenerProperties();
-			Integer port = pick("port", own.getPort(), top.getPort());
-			if (port == null) {
-				throw new InvalidRawTcpConfigurationException(this.prefix + "port", null,
-						"listener '" + this.name + "' needs a port: set it, or set rawtcp.port for every listener");
-			}
-			check(port >= 0 && port <= 65535, "port", port, "must be between 0 and 65535");
-			int backlog = pick("backlog", own.getBacklog(), top.getBacklog());
-			check(backlog >= 1, "backlog", backlog, "must be at least 1");
-			int keepAliveCount = pick("keepalive.count", own.getKeepalive().getCount(), top.getKeepalive().getCount());
-			check(keepAliveCount >= 1, "keepalive.count", keepAliveCount, "must be at least 1");
-			int maxConnections = pick("max-connections", own.getMaxConnections(), top.getMaxConnections());
-			check(maxConnections >= 1, "max-connections", maxConnections, "must be at least 1");
-			ListenerConfig.Builder builder = ListenerConfig.builder(this.name);
-			PropertyMapper map = PropertyMapper.get();
-			map.from(port).to(builder::port);
-			map.from(pick("host", own.getHost(), top.getHost())).to(builder::host);
-			map.from(backlog).to(builder::backlog);
-			map.from(pick("mode", own.getMode(), top.getMode())).to(builder::mode);
-			map.from(pick("reuse-address", own.getReuseAddress(), top.isReuseAddress())).to(builder::reuseAddress);
-			map.from(pick("reuse-port", own.getReusePort(), top.isReusePort())).to(builder::reusePort);
-			map.from(pick("tcp-no-delay", own.getTcpNoDelay(), top.isTcpNoDelay())).to(builder::tcpNoDelay);
-			map.from(pick("keepalive.enabled", own.getKeepalive().getEnabled(), top.getKeepalive().isEnabled()))
-				.to(builder::keepAlive);
-			map.from(keepAlive("keepalive.idle", own.getKeepalive().getIdle(), top.getKeepalive().getIdle()))
-				.to(builder::keepAliveIdle);
-			map.from(keepAlive("keepalive.interval", own.getKeepalive().getInterval(),
-					top.getKeepalive().getInterval()))
-				.to(builder::keepAliveInterval);
-			map.from(keepAliveCount).to(builder::keepAliveCount);
-			map.from(pick("user-timeout", own.getUserTimeout(), top.getUserTimeout())).to(builder::userTimeout);
-			map.from(pick("idle-timeout", own.getIdleTimeout(), top.getIdleTimeout())).to(builder::idleTimeout);
-			map.from(maxConnections).to(builder::maxConnections);
-			map.from(intBytes("receive-buffer-size", own.getReceiveBufferSize(), top.getReceiveBufferSize()))
-				.to(builder::receiveBufferSize);
-			map.from(intBytes("send-buffer-size", own.getSendBufferSize(), top.getSendBufferSize()))
-				.to(builder::sendBufferSize);
-			map.from(intBytes("write-buffer.low-water-mark", own.getWriteBuffer().getLowWaterMark(),
-					top.getWriteBuffer().getLowWaterMark()))
-				.to(builder::writeBufferLowWaterMark);
-			map.from(intBytes("write-buffer.high-water-mark", own.getWriteBuffer().getHighWaterMark(),
-					top.getWriteBuffer().getHighWaterMark()))
-				.to(builder::writeBufferHighWaterMark);
-			map.from(pick("write-buffer.limit", own.getWriteBuffer().getLimit(), top.getWriteBuffer().getLimit()))
-				.as(DataSize::toBytes)
-				.to(builder::writeBufferLimit);
-			map.from(pick("shutdown.grace-period", own.getShutdown().getGracePeriod(),
-					top.getShutdown().getGracePeriod()))
-				.to(builder::shutdownGracePeriod);
-			String handlerName = pick("handler", own.getHandler(), top.getHandler());
-			ListenerRegistrations.this.customizers.forEach((customizer) -> customizer.customize(this.name, builder));
-			ListenerConfig config = build(builder);
+			ListenerConfig config = config(true);
+			String handlerName = pick("handler", own().getHandler(), ListenerRegistrations.this.properties.getHandler());
 			this.registration = new Registration(config, handler(handlerName, config.mode()));
 			return this;
 		}
 
-		private ListenerConfig build(ListenerConfig.Builder builder) {
+		Registration registration() {
+			Assert.state(this.registration != null, "Not resolved");
+			return this.registration;
+		}
+
+		private ListenerProperties own() {
+			return (this.listener != null) ? this.listener : new ListenerProperties();
+		}
+
+		/**
+		 * Build the listener's configuration: each {@link ListenerOption} from the listener's
+		 * property or else the top-level one, checked by the option itself.
+		 * @param bound whether a listener is bound with it (else only the top-level values are
+		 * checked: a missing port is no error, and the customizers are not asked)
+		 */
+		ListenerConfig config(boolean bound) {
+			RawTcpProperties top = ListenerRegistrations.this.properties;
+			ListenerProperties own = own();
+			ListenerConfig.Builder builder = ListenerConfig.builder(this.name);
+			for (ListenerOption<?> option : ListenerOption.values()) {
+				set(builder, option, own, top);
+			}
+			Integer port = pick("port", own.getPort(), top.getPort());
+			if (port == null && bound) {
+				throw new InvalidRawTcpConfigurationException(this.prefix + "port", null,
+						"listener '" + this.name + "' needs a port: set it, or set rawtcp.port for every listener");
+			}
+			builder.option(ListenerOption.PORT, (port != null) ? port : 0);
+			PropertyMapper map = PropertyMapper.get();
+			map.from(pick("host", own.getHost(), top.getHost())).to(builder::host);
+			map.from(pick("mode", own.getMode(), top.getMode())).to(builder::mode);
+			if (bound) {
+				ListenerRegistrations.this.customizers.forEach((customizer) -> customizer.customize(this.name, builder));
+			}
 			try {
 				return builder.build();
 			}
-			catch (IllegalArgumentException ex) {
-				Matcher matcher = CONFIG_ERROR.matcher(String.valueOf(ex.getMessage()));
-				if (!matcher.matches()) {
-					throw new InvalidRawTcpConfigurationException(this.prefix + "*", null,
-							"listener '" + this.name + "': " + ex.getMessage());
-				}
+			catch (InvalidListenerOptionException ex) {
 				InvalidRawTcpConfigurationException failure = new InvalidRawTcpConfigurationException(
-						keyOf(matcher.group(1)), matcher.group(2), matcher.group(3));
+						keyOf(ex.getOption().key()), ex.getOption().format(ex.getValue()), ex.getReason());
 				failure.initCause(ex);
 				throw failure;
 			}
+		}
+
+		@SuppressWarnings("unchecked")
+		private <T> void set(ListenerConfig.Builder builder, ListenerOption<T> option, ListenerProperties own,
+				RawTcpProperties top) {
+			Object value = (option == ListenerOption.KEEPALIVE_IDLE || option == ListenerOption.KEEPALIVE_INTERVAL)
+					? keepAlive(option.key(), (Duration) read(own, option), (Duration) read(top, option))
+					: pick(option.key(), read(own, option), read(top, option));
+			builder.option(option, (T) ((value instanceof DataSize size) ? (Object) size.toBytes() : value));
 		}
 
 		private Object handler(@Nullable String beanName, ListenerMode mode) {
@@ -253,19 +245,30 @@ final class ListenerRegistrations {
 			return pick(setting, own, top);
 		}
 
-		private @Nullable Integer intBytes(String setting, @Nullable DataSize own, @Nullable DataSize top) {
-			DataSize size = pick(setting, own, top);
-			if (size == null) {
-				return null;
-			}
-			check(size.toBytes() <= Integer.MAX_VALUE, setting, size, "must be at most " + Integer.MAX_VALUE + "B");
-			return (int) size.toBytes();
+		/**
+		 * The value of an option's property on a properties object, by the option's key:
+		 * {@code write-buffer.low-water-mark} is {@code getWriteBuffer().getLowWaterMark()}.
+		 */
+		private static @Nullable Object read(Object properties, ListenerOption<?> option) {
+			String path = Arrays.stream(option.key().split("\\."))
+				.map(Resolved::camelCase)
+				.collect(Collectors.joining("."));
+			return PropertyAccessorFactory.forBeanPropertyAccess(properties).getPropertyValue(path);
 		}
 
-		private void check(boolean valid, String setting, Object value, String reason) {
-			if (!valid) {
-				throw new InvalidRawTcpConfigurationException(keyOf(setting), value, reason);
+		private static String camelCase(String dashed) {
+			StringBuilder camel = new StringBuilder();
+			boolean upper = false;
+			for (char c : dashed.toCharArray()) {
+				if (c == '-') {
+					upper = true;
+				}
+				else {
+					camel.append(upper ? Character.toUpperCase(c) : c);
+					upper = false;
+				}
 			}
+			return camel.toString();
 		}
 
 		String keyOf(String setting) {

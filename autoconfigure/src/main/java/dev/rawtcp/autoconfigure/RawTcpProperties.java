@@ -14,9 +14,11 @@ import dev.rawtcp.Transport;
 
 /**
  * Configuration properties for rawtcp servers. Top-level values are the defaults of every
- * listener; {@code rawtcp.listeners.<name>.*} overrides them per listener.
+ * listener; {@code rawtcp.listeners.<name>.*} overrides them per listener. An unknown key
+ * under {@code rawtcp.} (a typo such as {@code prot} or {@code keepalve}) fails startup. The
+ * ranges are those of {@link dev.rawtcp.ListenerOption}, checked in core.
  */
-@ConfigurationProperties("rawtcp")
+@ConfigurationProperties(prefix = "rawtcp", ignoreUnknownFields = false)
 public class RawTcpProperties {
 
 	/**
@@ -42,7 +44,7 @@ public class RawTcpProperties {
 	private String host = "0.0.0.0";
 
 	/**
-	 * Backlog passed to listen(2); the kernel caps it at net.core.somaxconn.
+	 * Backlog passed to listen(2), 1 to 65535; the kernel caps it at net.core.somaxconn.
 	 */
 	private int backlog = 1024;
 
@@ -74,27 +76,27 @@ public class RawTcpProperties {
 	private final Keepalive keepalive = new Keepalive();
 
 	/**
-	 * TCP_USER_TIMEOUT: how long sent data may stay unacknowledged before the connection is dropped; 0 keeps the kernel default.
+	 * TCP_USER_TIMEOUT: how long sent data may stay unacknowledged before the connection is dropped, at most 24d; 0 keeps the kernel default.
 	 */
 	private Duration userTimeout = Duration.ZERO;
 
 	/**
-	 * Close a connection that has had no traffic for this long; 0 never does.
+	 * Close a connection that has had no traffic for this long, at most 24d; 0 never does.
 	 */
 	private Duration idleTimeout = Duration.ZERO;
 
 	/**
-	 * Open connections per listener beyond which new ones are accepted and closed at once, counted as rejected.
+	 * Open connections per listener, 1 to 1048576, beyond which new ones are accepted and closed at once, counted as rejected.
 	 */
 	private int maxConnections = 10000;
 
 	/**
-	 * SO_RCVBUF of accepted connections; unset keeps the kernel default.
+	 * SO_RCVBUF of accepted connections, at most 1GB; unset keeps the kernel default.
 	 */
 	private @Nullable DataSize receiveBufferSize;
 
 	/**
-	 * SO_SNDBUF of accepted connections; unset keeps the kernel default.
+	 * SO_SNDBUF of accepted connections, at most 1GB; unset keeps the kernel default.
 	 */
 	private @Nullable DataSize sendBufferSize;
 
@@ -257,7 +259,7 @@ public class RawTcpProperties {
 	public static class EventLoop {
 
 		/**
-		 * Number of event-loop threads; 0 uses the number of available processors.
+		 * Number of event-loop threads, at most 256; 0 uses the number of available processors.
 		 */
 		private int threads;
 
@@ -287,17 +289,17 @@ public class RawTcpProperties {
 		private Duration period = Duration.ofSeconds(15);
 
 		/**
-		 * TCP_KEEPIDLE: idle time before the first probe, rounded up to whole seconds; defaults to the keepalive period.
+		 * TCP_KEEPIDLE: idle time before the first probe, 1s to 32767s, rounded up to whole seconds; defaults to the keepalive period.
 		 */
 		private @Nullable Duration idle;
 
 		/**
-		 * TCP_KEEPINTVL: time between probes, rounded up to whole seconds; defaults to the keepalive period.
+		 * TCP_KEEPINTVL: time between probes, 1s to 32767s, rounded up to whole seconds; defaults to the keepalive period.
 		 */
 		private @Nullable Duration interval;
 
 		/**
-		 * TCP_KEEPCNT: unanswered probes before the connection is dropped.
+		 * TCP_KEEPCNT: unanswered probes before the connection is dropped, 1 to 127.
 		 */
 		private int count = 9;
 
@@ -359,7 +361,7 @@ public class RawTcpProperties {
 		private DataSize highWaterMark = DataSize.ofKilobytes(64);
 
 		/**
-		 * Queued bytes beyond which the connection is closed.
+		 * Queued bytes beyond which the connection is closed, at most 1GB.
 		 */
 		private DataSize limit = DataSize.ofMegabytes(16);
 
@@ -395,9 +397,9 @@ public class RawTcpProperties {
 	public static class Shutdown {
 
 		/**
-		 * Time open connections are given to finish and flush on shutdown before the rest are closed.
+		 * Time open connections are given to finish and flush on shutdown before the rest are closed; at most 1h.
 		 */
-		private Duration gracePeriod = Duration.ofSeconds(30);
+		private Duration gracePeriod = Duration.ofSeconds(20);
 
 		public Duration getGracePeriod() {
 			return this.gracePeriod;

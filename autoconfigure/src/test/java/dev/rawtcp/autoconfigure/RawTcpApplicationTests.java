@@ -92,7 +92,8 @@ class RawTcpApplicationTests {
 		assertThatExceptionOfType(Exception.class)
 			.isThrownBy(() -> application("rawtcp.listeners.echo.port=0", "rawtcp.listeners.echo.keepalive.count=0").run());
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("Invalid value '0' for property 'rawtcp.listeners.echo.keepalive.count': must be at least 1.");
+			.contains("Invalid value '0' for configuration property 'rawtcp.listeners.echo.keepalive.count'")
+			.contains("must be between 1 and 127");
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -340,24 +341,43 @@ class RawTcpAutoConfigurationTests {
 	static Stream<Arguments> invalidProperties() {
 		String echo = "rawtcp.listeners.echo.";
 		return Stream.of(
-				invalid("negative event-loop threads", "rawtcp.event-loop.threads", "must not be negative",
+				invalid("negative event-loop threads", "rawtcp.event-loop.threads", "must be between 0 and 256",
 						"rawtcp.event-loop.threads=-1"),
+				invalid("event-loop threads that would allocate gigabytes", "rawtcp.event-loop.threads",
+						"must be between 0 and 256", "rawtcp.event-loop.threads=20000"),
+				invalid("event-loop threads at Integer.MAX_VALUE", "rawtcp.event-loop.threads",
+						"must be between 0 and 256", "rawtcp.event-loop.threads=2147483647"),
 				invalid("top-level port above 65535", "rawtcp.port", "between 0 and 65535", "rawtcp.port=65536"),
 				invalid("listener port below 0", echo + "port", "between 0 and 65535", echo + "port=-1"),
 				invalid("listener without any port", echo + "port", "needs a port", echo + "backlog=5"),
-				invalid("listener backlog below 1", echo + "backlog", "at least 1", echo + "port=0",
+				invalid("listener backlog below 1", echo + "backlog", "between 1 and 65535", echo + "port=0",
 						echo + "backlog=0"),
-				invalid("inherited top-level backlog below 1", "rawtcp.backlog", "at least 1", "rawtcp.backlog=0",
-						echo + "port=0"),
-				invalid("keepalive count below 1", echo + "keepalive.count", "at least 1", echo + "port=0",
+				invalid("inherited top-level backlog below 1", "rawtcp.backlog", "between 1 and 65535",
+						"rawtcp.backlog=0", echo + "port=0"),
+				invalid("keepalive count below 1", echo + "keepalive.count", "between 1 and 127", echo + "port=0",
 						echo + "keepalive.count=0"),
-				invalid("max-connections below 1", "rawtcp.max-connections", "at least 1", "rawtcp.port=0",
-						"rawtcp.max-connections=0"),
-				invalid("write-buffer limit below high water mark (checked by ListenerConfig)",
-						echo + "write-buffer.limit", "must not be below", echo + "port=0",
-						echo + "write-buffer.limit=1KB"),
-				invalid("keepalive period of 0 making idle invalid", echo + "keepalive.period", "must be positive",
-						echo + "port=0", echo + "keepalive.period=0s"),
+				invalid("keepalive count above what Linux takes", "rawtcp.keepalive.count", "between 1 and 127",
+						"rawtcp.keepalive.count=128"),
+				invalid("max-connections below 1", "rawtcp.max-connections", "between 1 and 1048576",
+						"rawtcp.port=0", "rawtcp.max-connections=0"),
+				invalid("write-buffer limit below high water mark", echo + "write-buffer.limit", "must not be below",
+						echo + "port=0", echo + "write-buffer.limit=1KB"),
+				invalid("write-buffer limit above 1GB", echo + "write-buffer.limit", "between 0B and 1073741824B",
+						echo + "port=0", echo + "write-buffer.limit=2GB"),
+				invalid("receive buffer that overflows an int", "rawtcp.receive-buffer-size",
+						"between 1B and 1073741824B", "rawtcp.receive-buffer-size=8GB"),
+				invalid("keepalive period of 0 making idle invalid", echo + "keepalive.period",
+						"between 1s and 32767s", echo + "port=0", echo + "keepalive.period=0s"),
+				invalid("keepalive idle above what Linux takes", "rawtcp.keepalive.idle", "between 1s and 32767s",
+						"rawtcp.keepalive.idle=10h"),
+				invalid("grace period that overflows nanoseconds, with no listener", "rawtcp.shutdown.grace-period",
+						"between 0s and 1h", "rawtcp.shutdown.grace-period=200000d"),
+				invalid("listener grace period above an hour", echo + "shutdown.grace-period", "between 0s and 1h",
+						echo + "port=0", echo + "shutdown.grace-period=2h"),
+				invalid("idle-timeout that overflows nanoseconds", echo + "idle-timeout", "between 0s and 24d",
+						"rawtcp.listeners.a.port=0", echo + "port=0", echo + "idle-timeout=200000d"),
+				invalid("user-timeout beyond an int of milliseconds", "rawtcp.user-timeout", "between 0s and 24d",
+						"rawtcp.user-timeout=25d"),
 				invalid("two listeners on one host and port", "rawtcp.listeners.b.port",
 						"listener 'a' binds already", "rawtcp.listeners.a.port=7001", "rawtcp.listeners.b.port=7001"),
 				invalid("a port already taken by a wildcard listener", "rawtcp.listeners.b.port",
@@ -366,13 +386,51 @@ class RawTcpAutoConfigurationTests {
 	}
 
 	private static Arguments invalid(String description, String key, String reason, String... properties) {
-		return Arguments.of(description, "'" + key + "'", reason, properties);
+		return Arguments.of(description, key, reason, properties);
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("invalidProperties")
 	void shouldFailStartupNamingInvalidProperty(String description, String key, String reason, String[] properties) {
 		this.echo.withPropertyValues(properties).run(failsNaming(key, reason));
+	}
+
+	@Test
+	void shouldFailBeforeBindingAnyListenerWhenALaterListenerIsInvalid() {
+		this.echo.withPropertyValues("rawtcp.listeners.a.port=0", "rawtcp.listeners.b.port=0",
+				"rawtcp.listeners.b.idle-timeout=200000d")
+			.run((context) -> {
+				assertThat(cause(context.getStartupFailure(), InvalidRawTcpConfigurationException.class).getName())
+					.isEqualTo("rawtcp.listeners.b.idle-timeout");
+				assertThat(messages(context.getStartupFailure())).noneMatch((message) -> message.contains("Arithmetic"));
+			});
+	}
+
+	static Stream<Arguments> unknownKeys() {
+		return Stream.of(Arguments.of("rawtcp.listeners.echo.prot", "rawtcp.listeners.echo.prot=7001"),
+				Arguments.of("rawtcp.listeners.echo.backlgo", "rawtcp.listeners.echo.backlgo=5"),
+				Arguments.of("rawtcp.keepalve.enabled", "rawtcp.keepalve.enabled=false"),
+				Arguments.of("rawtcp.listeners.echo.keepalive.idel", "rawtcp.listeners.echo.keepalive.idel=3s"),
+				Arguments.of("rawtcp.write-bufer.limit", "rawtcp.write-bufer.limit=1MB"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("unknownKeys")
+	void shouldFailStartupNamingUnknownKey(String key, String property) {
+		this.echo.withPropertyValues("rawtcp.listeners.echo.port=0", property)
+			.run((context) -> assertThat(cause(context.getStartupFailure(), UnboundConfigurationPropertiesException.class))
+				.satisfies((unbound) -> assertThat(unbound.getUnboundProperties())
+					.extracting((unboundProperty) -> unboundProperty.getName().toString())
+					.containsExactly(key)));
+	}
+
+	@Test
+	void shouldAcceptEveryDocumentedKeyTopLevelAndPerListener() {
+		this.echo.withPropertyValues("rawtcp.port=0", "rawtcp.listeners.echo.port=0", "rawtcp.enabled=true",
+				"rawtcp.transport=auto", "rawtcp.keepalive.period=20s", "rawtcp.listeners.echo.keepalive.period=20s")
+			.withPropertyValues(everyValue("rawtcp."))
+			.withPropertyValues(everyValue("rawtcp.listeners.echo."))
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

@@ -251,8 +251,7 @@ final class EpollConnection extends AbstractConnection {
 	@Override
 	public SocketOptionsView socketOptions() {
 		SocketOptionsView options = onSocket(() -> new LinuxSocket(this.fd).options());
-		return (options != null) ? options
-				: new SocketOptionsView(null, null, null, null, null, null, null, null, null, null);
+		return (options != null) ? options : SocketOptionsView.UNREADABLE;
 	}
 
 }

@@ -80,14 +80,10 @@ final class EpollListener extends AbstractListener {
 		LinuxSocket socket = null;
 		try {
 			socket = LinuxSocket.newStream(address);
-			socket.setReuseAddress(config.reuseAddress());
-			if (config.reusePort()) {
-				socket.setReusePort(true);
-			}
 			if (address.getAddress() instanceof java.net.Inet6Address && address.getAddress().isAnyLocalAddress()) {
 				socket.setV6Only(false);
 			}
-			socket.applyConnectionOptions(config);
+			socket.applyOptions(config);
 			Native.bind(socket.fd, address);
 			Native.listen(socket.fd, backlogFor(config.backlog()));
 			InetSocketAddress local = socket.localAddress();
@@ -262,8 +258,7 @@ final class EpollListener extends AbstractListener {
 	@Override
 	public SocketOptionsView socketOptions() {
 		SocketOptionsView options = this.acceptLoop.call(() -> isSocketClosed() ? null : this.socket.options(), 1000);
-		return (options != null) ? options
-				: new SocketOptionsView(null, null, null, null, null, null, null, null, null, null);
+		return (options != null) ? options : SocketOptionsView.UNREADABLE;
 	}
 
 	@Override

@@ -2,16 +2,18 @@ package dev.rawtcp.epoll;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.rawtcp.ListenerConfig;
+import dev.rawtcp.ListenerOption;
 import dev.rawtcp.SocketOptionsView;
 import dev.rawtcp.TcpInfo;
 
 /**
- * A socket file descriptor with typed option accessors; range checks happen here, at the
- * boundary.
+ * A socket file descriptor that sets and reads back the {@link ListenerOption socket options}
+ * through their descriptors.
  */
 final class LinuxSocket {
 
@@ -25,107 +27,44 @@ final class LinuxSocket {
 		return new LinuxSocket(Native.socket(Native.family(address)));
 	}
 
-	void setReuseAddress(boolean on) throws IOException {
-		Native.setInt(this.fd, Native.SOL_SOCKET, Native.SO_REUSEADDR, on ? 1 : 0);
-	}
-
-	void setReusePort(boolean on) throws IOException {
-		Native.setInt(this.fd, Native.SOL_SOCKET, Native.SO_REUSEPORT, on ? 1 : 0);
-	}
-
-	void setKeepAlive(boolean on) throws IOException {
-		Native.setInt(this.fd, Native.SOL_SOCKET, Native.SO_KEEPALIVE, on ? 1 : 0);
-	}
-
-	void setTcpKeepIdle(int seconds) throws IOException {
-		Native.setInt(this.fd, Native.IPPROTO_TCP, Native.TCP_KEEPIDLE, checkSeconds(seconds));
-	}
-
-	void setTcpKeepInterval(int seconds) throws IOException {
-		Native.setInt(this.fd, Native.IPPROTO_TCP, Native.TCP_KEEPINTVL, checkSeconds(seconds));
-	}
-
-	void setTcpKeepCount(int count) throws IOException {
-		if (count < 1 || count > 127) {
-			throw new IllegalArgumentException("TCP_KEEPCNT must be 1..127: " + count);
-		}
-		Native.setInt(this.fd, Native.IPPROTO_TCP, Native.TCP_KEEPCNT, count);
-	}
-
-	void setTcpNoDelay(boolean on) throws IOException {
-		Native.setInt(this.fd, Native.IPPROTO_TCP, Native.TCP_NODELAY, on ? 1 : 0);
-	}
-
-	void setTcpUserTimeout(int millis) throws IOException {
-		Native.setInt(this.fd, Native.IPPROTO_TCP, Native.TCP_USER_TIMEOUT, millis);
-	}
-
-	void setReceiveBufferSize(int bytes) throws IOException {
-		Native.setInt(this.fd, Native.SOL_SOCKET, Native.SO_RCVBUF, bytes);
-	}
-
-	void setSendBufferSize(int bytes) throws IOException {
-		Native.setInt(this.fd, Native.SOL_SOCKET, Native.SO_SNDBUF, bytes);
-	}
-
 	void setV6Only(boolean on) throws IOException {
 		Native.setInt(this.fd, Native.IPPROTO_IPV6, Native.IPV6_V6ONLY, on ? 1 : 0);
 	}
 
-	private static int checkSeconds(int seconds) {
-		if (seconds < 1 || seconds > 32767) {
-			throw new IllegalArgumentException("keepalive seconds must be 1..32767: " + seconds);
-		}
-		return seconds;
-	}
-
 	/**
-	 * Apply the options accepted connections inherit on Linux (keepalive, no-delay, user
-	 * timeout, buffers), so that accepting costs no setsockopt.
+	 * Set every socket option the configuration sets (see {@link ListenerOption#isSetIn}) on
+	 * this listening socket. Accepted connections inherit keepalive, no-delay, user timeout and
+	 * buffers from it on Linux, so that accepting costs no setsockopt. The values were
+	 * checked when the configuration was built.
 	 * @param config the listener's configuration
 	 * @throws IOException if the kernel refuses one
 	 */
-	void applyConnectionOptions(ListenerConfig config) throws IOException {
-		setTcpNoDelay(config.tcpNoDelay());
-		setKeepAlive(config.keepAlive());
-		if (config.keepAlive()) {
-			setTcpKeepIdle(config.keepAliveIdleSeconds());
-			setTcpKeepInterval(config.keepAliveIntervalSeconds());
-			setTcpKeepCount(config.keepAliveCount());
+	void applyOptions(ListenerConfig config) throws IOException {
+		for (ListenerOption<?> option : ListenerOption.socketOptions()) {
+			apply(option, config);
 		}
-		if (!config.userTimeout().isZero()) {
-			setTcpUserTimeout((int) Math.min(Integer.MAX_VALUE, config.userTimeout().toMillis()));
-		}
-		if (config.receiveBufferSize() != null) {
-			setReceiveBufferSize(config.receiveBufferSize());
-		}
-		if (config.sendBufferSize() != null) {
-			setSendBufferSize(config.sendBufferSize());
+	}
+
+	private <T> void apply(ListenerOption<T> option, ListenerConfig config) throws IOException {
+		if (option.isSetIn(config)) {
+			ListenerOption.Kernel kernel = Objects.requireNonNull(option.kernel());
+			Native.setInt(this.fd, kernel.level(), kernel.name(), option.toKernel(config.get(option)));
 		}
 	}
 
 	/** @return the options as the kernel reports them now; unreadable ones are null */
 	SocketOptionsView options() {
-		return new SocketOptionsView(bool(Native.SOL_SOCKET, Native.SO_KEEPALIVE),
-				integer(Native.IPPROTO_TCP, Native.TCP_KEEPIDLE), integer(Native.IPPROTO_TCP, Native.TCP_KEEPINTVL),
-				integer(Native.IPPROTO_TCP, Native.TCP_KEEPCNT), bool(Native.IPPROTO_TCP, Native.TCP_NODELAY),
-				integer(Native.IPPROTO_TCP, Native.TCP_USER_TIMEOUT), integer(Native.SOL_SOCKET, Native.SO_RCVBUF),
-				integer(Native.SOL_SOCKET, Native.SO_SNDBUF), bool(Native.SOL_SOCKET, Native.SO_REUSEADDR),
-				bool(Native.SOL_SOCKET, Native.SO_REUSEPORT));
+		return SocketOptionsView.read(this::read);
 	}
 
-	private @Nullable Integer integer(int level, int name) {
+	private @Nullable Object read(ListenerOption<?> option) {
+		ListenerOption.Kernel kernel = Objects.requireNonNull(option.kernel());
 		try {
-			return Native.getInt(this.fd, level, name);
+			return option.fromKernel(Native.getInt(this.fd, kernel.level(), kernel.name()));
 		}
 		catch (IOException ex) {
 			return null;
 		}
-	}
-
-	private @Nullable Boolean bool(int level, int name) {
-		Integer value = integer(level, name);
-		return (value != null) ? value != 0 : null;
 	}
 
 	TcpInfo tcpInfo() throws IOException {

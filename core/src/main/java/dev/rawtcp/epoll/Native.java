@@ -15,6 +15,7 @@ import jnr.ffi.LibraryOption;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
+import dev.rawtcp.ListenerOption;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.internal.StreamBuffer;
 
@@ -37,39 +38,19 @@ final class Native {
 
 	static final int SOCK_CLOEXEC = 0x80000;
 
-	static final int SOL_SOCKET = 1;
-
-	static final int SO_REUSEADDR = 2;
+	static final int SOL_SOCKET = ListenerOption.Kernel.SOL_SOCKET;
 
 	static final int SO_ERROR = 4;
 
-	static final int SO_SNDBUF = 7;
-
-	static final int SO_RCVBUF = 8;
-
-	static final int SO_KEEPALIVE = 9;
-
 	static final int SO_LINGER = 13;
 
-	static final int SO_REUSEPORT = 15;
-
-	static final int IPPROTO_TCP = 6;
+	static final int IPPROTO_TCP = ListenerOption.Kernel.IPPROTO_TCP;
 
 	static final int IPPROTO_IPV6 = 41;
 
 	static final int IPV6_V6ONLY = 26;
 
-	static final int TCP_NODELAY = 1;
-
-	static final int TCP_KEEPIDLE = 4;
-
-	static final int TCP_KEEPINTVL = 5;
-
-	static final int TCP_KEEPCNT = 6;
-
 	static final int TCP_INFO = 11;
-
-	static final int TCP_USER_TIMEOUT = 18;
 
 	static final int SHUT_RD = 0;
 

@@ -3,7 +3,6 @@ package dev.rawtcp.nio;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -16,14 +15,14 @@ import org.slf4j.LoggerFactory;
 
 import dev.rawtcp.ListenerBindException;
 import dev.rawtcp.ListenerConfig;
+import dev.rawtcp.ListenerOption;
 import dev.rawtcp.PortInUseException;
 import dev.rawtcp.SocketOptionsView;
 import dev.rawtcp.internal.StreamBuffer;
-import jdk.net.ExtendedSocketOptions;
 
 /**
- * Socket options through the JDK ({@link StandardSocketOptions} and
- * {@link ExtendedSocketOptions} where this JDK and OS support them), and the mapping of
+ * Socket options through the JDK ({@link java.net.StandardSocketOptions} and
+ * {@link jdk.net.ExtendedSocketOptions} where this JDK and OS support them), and the mapping of
  * the JDK's I/O error messages to what the epoll transport reads from errno.
  */
 final class NioSockets {
@@ -33,48 +32,47 @@ final class NioSockets {
 	private NioSockets() {
 	}
 
+	/**
+	 * Set the options of the listening channel: those placed on it (reuse, the receive buffer
+	 * before {@code listen(2)}) that the configuration sets.
+	 */
 	static void applyListenerOptions(ServerSocketChannel channel, ListenerConfig config) throws IOException {
-		channel.setOption(StandardSocketOptions.SO_REUSEADDR, config.reuseAddress());
-		if (config.reusePort()) {
-			if (channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-				channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+		for (ListenerOption<?> option : ListenerOption.socketOptions()) {
+			if (option.placement().onListening()) {
+				apply(channel, option, config, false);
 			}
-			else {
-				logger.info("Listener '{}': SO_REUSEPORT is not supported here; reuse-port is ignored", config.name());
-			}
-		}
-		if (config.receiveBufferSize() != null) {
-			// set before listen so that accepted sockets get a window scale to match
-			channel.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBufferSize());
 		}
 	}
 
 	/**
-	 * Set the options of an accepted channel, one call each. Options left at {@code false} are
+	 * Set the options of an accepted channel, one call each. Flags left at {@code false} are
 	 * not set: an accepted socket starts with them off, as the listening socket they would be
 	 * inherited from never has them on (a system call less for each option switched off).
+	 * Options this JDK cannot set here (e.g. keepalive details on older Windows JDKs) are left
+	 * at the kernel's value without a log line per connection.
 	 */
 	static void applyConnectionOptions(SocketChannel channel, ListenerConfig config) throws IOException {
-		if (config.tcpNoDelay()) {
-			channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-		}
-		if (config.keepAlive()) {
-			channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-			setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPIDLE, config.keepAliveIdleSeconds());
-			setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPINTERVAL, config.keepAliveIntervalSeconds());
-			setIfSupported(channel, ExtendedSocketOptions.TCP_KEEPCOUNT, config.keepAliveCount());
-		}
-		if (config.receiveBufferSize() != null) {
-			channel.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBufferSize());
-		}
-		if (config.sendBufferSize() != null) {
-			channel.setOption(StandardSocketOptions.SO_SNDBUF, config.sendBufferSize());
+		for (ListenerOption<?> option : ListenerOption.socketOptions()) {
+			if (option.placement().onAccepted()) {
+				apply(channel, option, config, true);
+			}
 		}
 	}
 
-	private static <T> void setIfSupported(SocketChannel channel, SocketOption<T> option, T value) throws IOException {
-		if (channel.supportedOptions().contains(option)) {
-			channel.setOption(option, value);
+	@SuppressWarnings("unchecked")
+	private static <T> void apply(NetworkChannel channel, ListenerOption<T> option, ListenerConfig config,
+			boolean skipFalse) throws IOException {
+		SocketOption<Object> jdkOption = (SocketOption<Object>) option.jdkOption();
+		T value = config.get(option);
+		if (!option.isSetIn(config) || (skipFalse && Boolean.FALSE.equals(value)) || jdkOption == null) {
+			return;
+		}
+		if (channel.supportedOptions().contains(jdkOption)) {
+			channel.setOption(jdkOption, option.toJdk(value));
+		}
+		else if (!skipFalse && !Boolean.FALSE.equals(value)) {
+			logger.info("Listener '{}': {} is not supported here; {} is ignored", config.name(), jdkOption.name(),
+					option.key());
 		}
 	}
 
@@ -93,21 +91,17 @@ final class NioSockets {
 	 * them once the channel is closed).
 	 */
 	static SocketOptionsView options(NetworkChannel channel) {
-		return new SocketOptionsView(get(channel, StandardSocketOptions.SO_KEEPALIVE),
-				get(channel, ExtendedSocketOptions.TCP_KEEPIDLE), get(channel, ExtendedSocketOptions.TCP_KEEPINTERVAL),
-				get(channel, ExtendedSocketOptions.TCP_KEEPCOUNT), get(channel, StandardSocketOptions.TCP_NODELAY), null,
-				get(channel, StandardSocketOptions.SO_RCVBUF), get(channel, StandardSocketOptions.SO_SNDBUF),
-				get(channel, StandardSocketOptions.SO_REUSEADDR), get(channel, StandardSocketOptions.SO_REUSEPORT));
+		return SocketOptionsView.read((option) -> (option.jdkOption() != null) ? get(channel, option.jdkOption()) : null);
 	}
 
 	/**
-	 * Options of a listening channel. Keepalive and no-delay are set on each accepted channel
-	 * on nio (the JDK offers no way to set them on a listening one), so they are absent here
-	 * rather than the kernel's untouched defaults of the listening socket.
+	 * Options of a listening channel: those placed on it. Keepalive and no-delay are set on
+	 * each accepted channel on nio (the JDK offers no way to set them on a listening one), so
+	 * they are absent here rather than the kernel's untouched defaults of the listening socket.
 	 */
 	static SocketOptionsView listenerOptions(ServerSocketChannel channel) {
-		return new SocketOptionsView(null, null, null, null, null, null, get(channel, StandardSocketOptions.SO_RCVBUF),
-				null, get(channel, StandardSocketOptions.SO_REUSEADDR), get(channel, StandardSocketOptions.SO_REUSEPORT));
+		return SocketOptionsView.read((option) -> (option.jdkOption() != null && option.placement().onListening())
+				? get(channel, option.jdkOption()) : null);
 	}
 
 	private static <T> @Nullable T get(NetworkChannel channel, SocketOption<T> option) {

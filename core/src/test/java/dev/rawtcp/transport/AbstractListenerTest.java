@@ -121,6 +121,21 @@ public abstract class AbstractListenerTest extends TransportTestSupport {
 	}
 
 	@Test
+	void shouldApplyBufferSizesThroughTheirDescriptors() throws Exception {
+		CompletableFuture<Connection> opened = new CompletableFuture<>();
+		Listener listener = bind(config("buffers").receiveBufferSize(32 * 1024).sendBufferSize(32 * 1024),
+				echoReportingOpens(opened::complete));
+		connect(listener);
+		SocketOptionsView options = opened.get(10, TimeUnit.SECONDS).socketOptions();
+		// Linux doubles what it was asked for (room for its bookkeeping); epoll shows the kernel's
+		// value, the JDK halves it back on Linux
+		assertThat(options.receiveBufferSize()).isIn(32 * 1024, 64 * 1024);
+		assertThat(options.sendBufferSize()).isEqualTo(options.receiveBufferSize());
+		assertThat(listener.socketOptions().reuseAddress()).isTrue();
+		assertThat(listener.socketOptions().receiveBufferSize()).isEqualTo(options.receiveBufferSize());
+	}
+
+	@Test
 	void shouldListOpenConnectionsUpToTheLimit() throws Exception {
 		Listener listener = bind(config("list"), ECHO);
 		Socket first = connect(listener);

@@ -47,26 +47,9 @@ class RawTcpFailureAnalyzersTests {
 	@Test
 	void shouldRegisterEveryAnalyzerInSpringFactories() {
 		assertThat(analyzers()).extracting((analyzer) -> analyzer.getClass().getSimpleName())
-			.contains("ListenerBindFailureAnalyzer", "InvalidRawTcpConfigurationFailureAnalyzer",
+			.contains("ListenerBindFailureAnalyzer", "MissingRawTcpPropertyFailureAnalyzer",
 					"NoSuchHandlerBeanFailureAnalyzer", "NoUniqueHandlerBeanFailureAnalyzer",
 					"HandlerModeMismatchFailureAnalyzer", "TransportUnavailableFailureAnalyzer");
-	}
-
-	@Test
-	void shouldDescribeInvalidPortNamingProperty() {
-		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
-			.withPropertyValues("rawtcp.listeners.echo.port=70000"));
-		assertThat(analysis.getDescription())
-			.isEqualTo("Invalid value '70000' for property 'rawtcp.listeners.echo.port': must be between 0 and 65535.");
-		assertThat(analysis.getAction()).contains("'rawtcp.listeners.echo.port'");
-	}
-
-	@Test
-	void shouldDescribeDuplicateAddress() {
-		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
-			.withPropertyValues("rawtcp.port=7005", "rawtcp.listeners.a.host=127.0.0.1", "rawtcp.listeners.b.backlog=3"));
-		assertThat(analysis.getDescription()).contains("'rawtcp.port'")
-			.contains("listener 'b' would bind 127.0.0.1:7005, which listener 'a' binds already");
 	}
 
 	@Test
@@ -74,6 +57,14 @@ class RawTcpFailureAnalyzersTests {
 		FailureAnalysis analysis = analyzeStartup(this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
 			.withPropertyValues("rawtcp.listeners.echo.backlog=3"));
 		assertThat(analysis.getDescription()).startsWith("Property 'rawtcp.listeners.echo.port' is not set");
+	}
+
+	@Test
+	void shouldLeaveInvalidValuesToSpringBootsAnalyzer() {
+		this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.echo.port=70000")
+			.run((context) -> assertThat(new MissingRawTcpPropertyFailureAnalyzer().analyze(context.getStartupFailure()))
+				.isNull());
 	}
 
 	@Test
