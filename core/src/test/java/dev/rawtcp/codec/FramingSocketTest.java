@@ -27,6 +27,7 @@ import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
+import dev.rawtcp.transport.EventLoopGroups;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FramingSocketTest {
 
-	private final EventLoopGroup group = EventLoopGroup.create(Transport.AUTO, 1);
+	private final EventLoopGroup group = EventLoopGroups.create(Transport.AUTO, 1);
 
 	@AfterEach
 	void close() {

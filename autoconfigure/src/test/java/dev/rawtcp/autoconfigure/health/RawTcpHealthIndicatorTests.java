@@ -16,6 +16,7 @@ import dev.rawtcp.Transport;
 import dev.rawtcp.autoconfigure.RawTcpServer;
 import dev.rawtcp.autoconfigure.RawTcpServer.Registration;
 import dev.rawtcp.epoll.Epoll;
+import dev.rawtcp.transport.EventLoopGroups;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class RawTcpHealthIndicatorTests {
 	@BeforeEach
 	void epollAvailable() {
 		assumeTrue(Epoll.isAvailable(), "epoll unavailable");
-		this.group = new DyingEventLoopGroup(EventLoopGroup.create(Transport.EPOLL, 1));
+		this.group = new DyingEventLoopGroup(EventLoopGroups.create(Transport.EPOLL, 1));
 	}
 
 	@AfterEach
