@@ -510,7 +510,7 @@ class RawTcpAutoConfigurationTests {
 
 		@Bean
 		RawTcpServer userServer() {
-			return new RawTcpServer(EventLoopGroups.create(Transport.AUTO, 1), List.of(), Duration.ZERO);
+			return new RawTcpServer(EventLoopGroups.create(Transport.AUTO, 1), List.of());
 		}
 
 	}

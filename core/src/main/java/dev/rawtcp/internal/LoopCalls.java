@@ -116,7 +116,10 @@ public final class LoopCalls {
 						// started: wait for it to end, so that the caller never races a running task
 					}
 					if (!loopThread.isAlive()) {
-						// a started task completed its future before the thread could end
+						if (cancel()) {
+							return CallOutcome.loopGone(name);
+						}
+						// a task that started completed its future before the thread could end
 						return (this.future.isDone()) ? outcomeOfDone(name) : CallOutcome.loopGone(name);
 					}
 					if (deadline - System.nanoTime() <= 0 && cancel()) {
