@@ -106,6 +106,12 @@ final class EpollListener extends AbstractListener {
 			}
 			throw bindFailure(config, ex);
 		}
+		catch (RuntimeException ex) {
+			if (socket != null) {
+				Native.close(socket.fd);
+			}
+			throw ex;
+		}
 	}
 
 	private static ListenerBindException bindFailure(ListenerConfig config, IOException ex) {
