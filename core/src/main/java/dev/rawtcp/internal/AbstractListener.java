@@ -351,8 +351,10 @@ public abstract class AbstractListener implements Listener {
 
 	@Override
 	public final CompletableFuture<Void> stopAsync(Duration gracePeriod) {
-		if (!this.stopBegun.get()) {
-			Thread stopper = new Thread(() -> beginStop(gracePeriod).await(), "rawtcp-stop-" + name());
+		if (this.stopBegun.compareAndSet(false, true)) {
+			// draining from now on, as seen by the caller; the rest runs on a thread of its own
+			this.state = ListenerState.DRAINING;
+			Thread stopper = new Thread(() -> stopBegun(gracePeriod).await(), "rawtcp-stop-" + name());
 			stopper.setDaemon(true);
 			stopper.start();
 		}
@@ -366,11 +368,16 @@ public abstract class AbstractListener implements Listener {
 	 * @return the stop, to {@link Stop#await() await}
 	 */
 	public final Stop beginStop(Duration gracePeriod) {
-		long deadline = System.nanoTime() + gracePeriod.toNanos();
 		if (!this.stopBegun.compareAndSet(false, true)) {
-			return new Stop(deadline, false);
+			return new Stop(System.nanoTime(), false);
 		}
 		this.state = ListenerState.DRAINING;
+		return stopBegun(gracePeriod);
+	}
+
+	/** The stop was begun by the caller: close the listening socket and start the drain. */
+	private Stop stopBegun(Duration gracePeriod) {
+		long deadline = System.nanoTime() + gracePeriod.toNanos();
 		Callable<Boolean> close = () -> {
 			closeSocket();
 			listeningSocketClosedByStop();
