@@ -232,6 +232,11 @@ public abstract class AbstractEventLoopGroup<L extends AbstractEventLoop> implem
 		RoundRobin<L> accepting = this.acceptLoops;
 		AbstractListener listener = newListener(accepting.next(), config, handler, streamHandler);
 		this.listeners.add(listener);
+		if (this.shutdown.get()) {
+			// the shutdown began during the bind and may not have seen this listener
+			listener.stop(Duration.ZERO);
+			throw new IllegalStateException("Event loop group is shut down");
+		}
 		this.logger.info("rawtcp listener '{}' bound to {} ({}, {}, backlog {}{})", config.name(),
 				listener.localAddress(), this.transport.tagValue(), mode.value(), config.backlog(),
 				listener.effectiveBacklog().isPresent() ? " -> effective " + listener.effectiveBacklog().getAsInt() : "");
