@@ -3,31 +3,19 @@ package dev.rawtcp;
 import java.time.Duration;
 import java.util.List;
 
-import dev.rawtcp.internal.Transports;
-
 /**
  * A fixed set of event-loop threads serving any number of listeners. Create one with
- * {@link #create(Transport, int)}, bind listeners to it, and close it when done.
+ * {@code dev.rawtcp.transport.EventLoopGroups.create(Transport, int)}, bind listeners to it,
+ * and close it when done. Its threads start with its first listener.
  *
  * <pre>{@code
- * try (EventLoopGroup group = EventLoopGroup.create(Transport.AUTO, 0)) {
+ * try (EventLoopGroup group = EventLoopGroups.create(Transport.AUTO, 0)) {
  *     group.bind(ListenerConfig.builder("echo").port(7000).build(), (connection, data) -> connection.write(data));
  *     Thread.currentThread().join();
  * }
  * }</pre>
  */
 public interface EventLoopGroup extends AutoCloseable {
-
-	/**
-	 * Create a group and start its threads.
-	 * @param transport the transport; {@link Transport#AUTO} picks epoll where it works and logs why
-	 * @param threads the number of event loops; {@code 0} for the number of available processors
-	 * @return a started group
-	 * @throws TransportUnavailableException if {@link Transport#EPOLL} was asked for and cannot work here
-	 */
-	static EventLoopGroup create(Transport transport, int threads) {
-		return Transports.create(transport, threads);
-	}
 
 	/** @return the transport in use: {@link Transport#EPOLL} or {@link Transport#NIO} */
 	Transport transport();
@@ -56,11 +44,13 @@ public interface EventLoopGroup extends AutoCloseable {
 	/** @return the listeners bound and not yet stopped */
 	List<Listener> listeners();
 
-	/** @return whether every event-loop thread is alive */
+	/** @return whether the group is not shut down and no event-loop thread has died (true before the first listener) */
 	boolean isAlive();
 
 	/**
 	 * Stop every listener gracefully (see {@link Listener#stop(Duration)}), then the loops.
+	 * Returns when the loops have ended, except when called on one of the group's own loop
+	 * threads: then it starts the shutdown on a thread of its own and returns at once.
 	 * @param gracePeriod the time connections are given
 	 */
 	void shutdownGracefully(Duration gracePeriod);

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A bound listening socket and the connections it accepted.
@@ -81,9 +82,22 @@ public interface Listener {
 
 	/**
 	 * Stop accepting, let open connections finish and flush for up to {@code gracePeriod},
-	 * then close what remains and unbind. Blocks until done.
+	 * then close what remains and unbind. Blocks until done: when it returns, every
+	 * connection is closed and counted in {@link #stats()}.
+	 * <p>
+	 * Called on an event-loop thread of the listener's group (from a {@link TcpHandler}), it
+	 * does not wait, since that loop must itself run the drain: it starts the stop, as
+	 * {@link #stopAsync(Duration)} does, and returns at once.
 	 * @param gracePeriod the time connections are given
 	 */
 	void stop(Duration gracePeriod);
+
+	/**
+	 * Start {@link #stop(Duration) stopping} and return at once. Calling it again, or calling
+	 * {@code stop} while a stop runs, joins the stop already running (its grace period holds).
+	 * @param gracePeriod the time connections are given
+	 * @return a future completed when the listener has stopped
+	 */
+	CompletableFuture<Void> stopAsync(Duration gracePeriod);
 
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.rawtcp.transport.EventLoopGroups;
 import dev.rawtcp.codec.FramedHandler;
 import dev.rawtcp.codec.LineEncoder;
 import dev.rawtcp.epoll.Epoll;
@@ -34,7 +35,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConnectionGroupTest {
 
-	private EventLoopGroup loops = EventLoopGroup.create(Transport.AUTO, 2);
+	private EventLoopGroup loops = EventLoopGroups.create(Transport.AUTO, 2);
 
 	private final ConnectionGroup room = new ConnectionGroup();
 
@@ -53,7 +54,7 @@ class ConnectionGroupTest {
 	void shouldBroadcastALineToTheOtherMembersOfATrackedHandler(Transport transport) throws Exception {
 		assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll is not available here");
 		this.loops.close();
-		this.loops = EventLoopGroup.create(transport, 2);
+		this.loops = EventLoopGroups.create(transport, 2);
 		LineEncoder out = new LineEncoder();
 		Listener listener = this.loops.bind(config("chat"), this.room.track(FramedHandler.lines(256,
 				(connection, line) -> this.room.broadcast(out.encode(line), (member) -> member != connection))));

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Transport;
+import dev.rawtcp.transport.EventLoopGroups;
 
 /**
  * The event-loop group variants, imported in order of precedence: the native transport
@@ -46,7 +47,7 @@ final class EventLoopGroupConfigurations {
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
 		EventLoopGroup rawTcpEventLoopGroup(RawTcpProperties properties) {
-			return EventLoopGroup.create(properties.getTransport(), threads(properties));
+			return EventLoopGroups.create(properties.getTransport(), threads(properties));
 		}
 
 	}
@@ -70,7 +71,7 @@ final class EventLoopGroupConfigurations {
 			}
 			logger.info("rawtcp transport '" + properties.getTransport().tagValue()
 					+ "' uses nio: jnr-ffi is not on the classpath");
-			return EventLoopGroup.create(Transport.NIO, threads(properties));
+			return EventLoopGroups.create(Transport.NIO, threads(properties));
 		}
 
 	}

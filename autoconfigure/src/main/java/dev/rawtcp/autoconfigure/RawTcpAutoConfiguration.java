@@ -31,8 +31,7 @@ public final class RawTcpAutoConfiguration {
 			ListableBeanFactory beanFactory, ObjectProvider<RawTcpListenerCustomizer> customizers) {
 		ListenerRegistrations registrations = new ListenerRegistrations(properties, beanFactory,
 				customizers.orderedStream().toList());
-		return new RawTcpServer(rawTcpEventLoopGroup, registrations.resolve(),
-				properties.getShutdown().getGracePeriod());
+		return new RawTcpServer(rawTcpEventLoopGroup, registrations.resolve());
 	}
 
 }

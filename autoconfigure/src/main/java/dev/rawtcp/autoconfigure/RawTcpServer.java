@@ -37,7 +37,10 @@ import dev.rawtcp.TcpStreamHandler;
  * (in this context and its parents) before a {@link RawTcpListenerStartedEvent} is published.
  * <p>
  * It starts in phase {@value #PHASE}, before lifecycle beans of the default phase, and so
- * stops after them, like Spring Boot's web server.
+ * stops after them, like Spring Boot's web server. A stop leaves the {@link EventLoopGroup}
+ * running: the server never shuts down the group, which belongs to whoever made it (the
+ * auto-configured group is closed with its bean, when the context closes). So a server that
+ * was stopped starts again, binding every listener anew on the same group.
  */
 public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 
@@ -57,8 +60,6 @@ public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 
 	private final List<Registration> registrations;
 
-	private final Duration shutdownGracePeriod;
-
 	private final Object monitor = new Object();
 
 	private volatile Map<String, Listener> listeners = Collections.emptyMap();
@@ -71,17 +72,27 @@ public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 
 	/**
 	 * Create a server.
-	 * @param eventLoopGroup the group serving every listener; it is shut down on {@link #stop()}
+	 * @param eventLoopGroup the group serving every listener; the server binds on it and never shuts it down
 	 * @param registrations the listeners to bind, in order
-	 * @param shutdownGracePeriod the grace period of the group's shutdown, after every listener has drained
 	 */
-	public RawTcpServer(EventLoopGroup eventLoopGroup, List<Registration> registrations, Duration shutdownGracePeriod) {
+	public RawTcpServer(EventLoopGroup eventLoopGroup, List<Registration> registrations) {
 		Assert.notNull(eventLoopGroup, "'eventLoopGroup' must not be null");
 		Assert.notNull(registrations, "'registrations' must not be null");
-		Assert.notNull(shutdownGracePeriod, "'shutdownGracePeriod' must not be null");
 		this.eventLoopGroup = eventLoopGroup;
 		this.registrations = List.copyOf(registrations);
-		this.shutdownGracePeriod = shutdownGracePeriod;
+	}
+
+	/**
+	 * Create a server.
+	 * @param eventLoopGroup the group serving every listener; the server binds on it and never shuts it down
+	 * @param registrations the listeners to bind, in order
+	 * @param shutdownGracePeriod ignored: each listener drains for its own
+	 * {@link ListenerConfig#shutdownGracePeriod()}, and the group is shut down by its owner
+	 * @deprecated since 0.1.0 for removal; use {@link #RawTcpServer(EventLoopGroup, List)}
+	 */
+	@Deprecated(since = "0.1.0", forRemoval = true)
+	public RawTcpServer(EventLoopGroup eventLoopGroup, List<Registration> registrations, Duration shutdownGracePeriod) {
+		this(eventLoopGroup, registrations);
 	}
 
 	@Override
@@ -135,7 +146,8 @@ public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 
 	/**
 	 * Bind every listener; a listener that cannot bind stops the ones already bound and
-	 * fails the start.
+	 * fails the start. After a {@link #stop()} it binds them again: a listener configured with
+	 * port 0 gets a new ephemeral port, published again.
 	 */
 	@Override
 	public void start() {
@@ -143,6 +155,7 @@ public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 			if (this.running) {
 				return;
 			}
+			this.failures.clear();
 			Map<String, Listener> bound = new LinkedHashMap<>();
 			for (Registration registration : this.registrations) {
 				String name = registration.config().name();
@@ -168,7 +181,7 @@ public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 
 	/**
 	 * Stop every listener in parallel, each given its own {@code shutdown.grace-period} to
-	 * let connections finish and flush, then shut the event-loop group down.
+	 * let connections finish and flush. The event-loop group keeps running.
 	 */
 	@Override
 	public void stop() {
@@ -178,16 +191,13 @@ public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 			}
 			this.running = false;
 			stopAll(this.listeners.values(), false);
-			this.eventLoopGroup.shutdownGracefully(this.shutdownGracePeriod);
 		}
 	}
 
 	private void stopAll(Iterable<Listener> listeners, boolean immediately) {
 		List<CompletableFuture<Void>> stops = new ArrayList<>();
 		for (Listener listener : listeners) {
-			Duration grace = immediately ? Duration.ZERO : listener.config().shutdownGracePeriod();
-			stops.add(CompletableFuture.runAsync(() -> listener.stop(grace),
-					(task) -> new Thread(task, "rawtcp-stop-" + listener.name()).start()));
+			stops.add(listener.stopAsync(immediately ? Duration.ZERO : listener.config().shutdownGracePeriod()));
 		}
 		for (int i = 0; i < stops.size(); i++) {
 			try {

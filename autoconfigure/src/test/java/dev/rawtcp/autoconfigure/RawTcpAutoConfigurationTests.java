@@ -32,6 +32,7 @@ import dev.rawtcp.autoconfigure.TestHandlers.EchoHandlerConfiguration;
 import dev.rawtcp.autoconfigure.TestHandlers.NotAHandlerConfiguration;
 import dev.rawtcp.autoconfigure.TestHandlers.StreamHandlerConfiguration;
 import dev.rawtcp.epoll.Epoll;
+import dev.rawtcp.transport.EventLoopGroups;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -557,7 +558,7 @@ class RawTcpAutoConfigurationTests {
 
 		@Bean(destroyMethod = "close")
 		EventLoopGroup userGroup() {
-			return EventLoopGroup.create(Transport.AUTO, 1);
+			return EventLoopGroups.create(Transport.AUTO, 1);
 		}
 
 	}
@@ -567,7 +568,7 @@ class RawTcpAutoConfigurationTests {
 
 		@Bean
 		RawTcpServer userServer() {
-			return new RawTcpServer(EventLoopGroup.create(Transport.AUTO, 1), List.of(), Duration.ZERO);
+			return new RawTcpServer(EventLoopGroups.create(Transport.AUTO, 1), List.of());
 		}
 
 	}

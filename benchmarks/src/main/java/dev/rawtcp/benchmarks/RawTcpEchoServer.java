@@ -12,6 +12,7 @@ import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpStream;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
+import dev.rawtcp.transport.EventLoopGroups;
 
 /**
  * rawtcp echo server: {@code epoll} or {@code nio} transport, {@code event-loop} mode
@@ -47,7 +48,7 @@ public final class RawTcpEchoServer {
 			.keepAlive(false)
 			.maxConnections(1_000_000)
 			.shutdownGracePeriod(Duration.ZERO);
-		try (EventLoopGroup group = EventLoopGroup.create(transport, ServerControl.threads())) {
+		try (EventLoopGroup group = EventLoopGroups.create(transport, ServerControl.threads())) {
 			Listener listener = threadPerConnection
 					? group.bind(config.mode(ListenerMode.THREAD_PER_CONNECTION).build(),
 							RawTcpEchoServer::copyInputToOutput)

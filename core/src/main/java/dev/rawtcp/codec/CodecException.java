@@ -1,13 +1,13 @@
 package dev.rawtcp.codec;
 
-import java.io.IOException;
+import dev.rawtcp.FrameException;
 
 /**
  * A documented frame error (oversize or malformed frame); thrown from a handler, it closes
  * the connection with reason {@code ERROR}, is logged in one line and counted as a frame
  * error.
  */
-public class CodecException extends IOException {
+public class CodecException extends FrameException {
 
 	private static final long serialVersionUID = 1L;
 

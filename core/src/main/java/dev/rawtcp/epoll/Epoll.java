@@ -2,17 +2,30 @@ package dev.rawtcp.epoll;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.TransportUnavailableException;
 
 /**
- * Whether the epoll transport works in this JVM: checked once, by loading the native
- * binding and opening and closing an epoll fd and an eventfd.
+ * The entry point of the epoll transport: whether it works in this JVM (checked once, by
+ * loading the native binding and opening and closing an epoll fd and an eventfd), and its
+ * groups, for transport selection ({@code dev.rawtcp.transport.EventLoopGroups}); applications
+ * create groups there.
  */
 public final class Epoll {
 
 	private static final @Nullable Throwable UNAVAILABILITY_CAUSE = probe();
 
 	private Epoll() {
+	}
+
+	/**
+	 * Create an epoll group whose loops start with its first listener.
+	 * @param threads the number of loops, at least 1
+	 * @return the group
+	 * @throws TransportUnavailableException if epoll cannot be used, saying why
+	 */
+	public static EventLoopGroup newEventLoopGroup(int threads) {
+		return new EpollEventLoopGroup(threads);
 	}
 
 	/** @return whether epoll can be used */

@@ -95,11 +95,23 @@ final class EpollEventLoop extends AbstractEventLoop {
 		super(logger, name);
 		this.index = index;
 		this.epfd = Native.epollCreate();
-		this.eventFd = Native.eventFd();
-		int res = ctl(Native.EPOLL_CTL_ADD, this.eventFd, Native.EPOLLIN);
-		if (res != 0) {
-			throw Errors.newIOException("epoll_ctl", res);
+		int created = -1;
+		try {
+			created = Native.eventFd();
+			int res = ctl(Native.EPOLL_CTL_ADD, created, Native.EPOLLIN);
+			if (res != 0) {
+				throw Errors.newIOException("epoll_ctl", res);
+			}
 		}
+		catch (IOException | RuntimeException ex) {
+			// a loop that cannot be made whole releases what it made
+			if (created >= 0) {
+				Native.close(created);
+			}
+			Native.close(this.epfd);
+			throw ex;
+		}
+		this.eventFd = created;
 	}
 
 	@Override

@@ -58,7 +58,7 @@ final class EpollListener extends AbstractListener {
 	private EpollListener(EpollEventLoopGroup group, EpollEventLoop acceptLoop, ListenerConfig config,
 			@Nullable TcpHandler handler, @Nullable TcpStreamHandler streamHandler, LinuxSocket socket,
 			InetSocketAddress localAddress) {
-		super(logger, acceptLoop, config, handler, streamHandler, localAddress);
+		super(logger, group, acceptLoop, config, handler, streamHandler, localAddress);
 		this.group = group;
 		this.acceptLoop = acceptLoop;
 		this.socket = socket;
@@ -90,13 +90,10 @@ final class EpollListener extends AbstractListener {
 			EpollListener listener = new EpollListener(group, acceptLoop, config, handler, streamHandler, socket,
 					local);
 			listener.warnIfBacklogClamped();
-			Boolean started = acceptLoop.call(() -> {
-				listener.startAccepting();
-				return true;
-			}, 5000);
-			if (started == null) {
-				throw new IOException("event loop " + acceptLoop.thread.getName() + " did not register the listener");
-			}
+			listener.startAccepting(() -> {
+				acceptLoop.register(listener.socket.fd, listener, Native.EPOLLIN);
+				return null;
+			});
 			return listener;
 		}
 		catch (IOException ex) {
@@ -104,6 +101,12 @@ final class EpollListener extends AbstractListener {
 				Native.close(socket.fd);
 			}
 			throw bindFailure(config, ex);
+		}
+		catch (RuntimeException ex) {
+			if (socket != null) {
+				Native.close(socket.fd);
+			}
+			throw ex;
 		}
 	}
 
@@ -148,11 +151,6 @@ final class EpollListener extends AbstractListener {
 
 	// Accepting, on the accept loop
 
-	private void startAccepting() throws IOException {
-		this.acceptLoop.register(this.socket.fd, this, Native.EPOLLIN);
-		acceptingStarted();
-	}
-
 	@Override
 	protected boolean setAcceptInterest(boolean on) {
 		int res = this.acceptLoop.ctl(Native.EPOLL_CTL_MOD, this.socket.fd, on ? Native.EPOLLIN : 0);
@@ -191,7 +189,7 @@ final class EpollListener extends AbstractListener {
 			catch (UnknownHostException ex) {
 				remote = peerOf(fd);
 			}
-			EpollEventLoop target = this.group.next();
+			EpollEventLoop target = this.group.nextLoop();
 			accepted(new EpollConnection(target, this, fd, remote, this.handler));
 		}
 	}
@@ -213,20 +211,6 @@ final class EpollListener extends AbstractListener {
 		catch (IOException ex) {
 			return InetSocketAddress.createUnresolved("unknown", 0);
 		}
-	}
-
-	BufferPool streamBuffers() {
-		return this.group.streamBuffers();
-	}
-
-	@Override
-	protected boolean loopsAlive() {
-		return this.group.isAlive();
-	}
-
-	@Override
-	protected void stopped() {
-		this.group.listenerStopped(this);
 	}
 
 	// Listener

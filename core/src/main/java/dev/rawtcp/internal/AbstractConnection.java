@@ -1161,7 +1161,7 @@ public abstract class AbstractConnection implements Connection {
 
 	private void handlerFailed(Throwable error) {
 		boolean closedUnderIt = this.state != OPEN && error instanceof IOException
-				&& !(error instanceof dev.rawtcp.codec.CodecException);
+				&& !(error instanceof dev.rawtcp.FrameException);
 		if (!this.peerReset && !closedUnderIt) {
 			// a peer reset is counted as reason=reset, and an I/O error on a connection the transport
 			// already closed (idle timeout, end of grace) as that reason: neither is a handler error

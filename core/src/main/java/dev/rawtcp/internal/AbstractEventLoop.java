@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -148,7 +147,7 @@ public abstract class AbstractEventLoop implements Loop {
 	}
 
 	@Override
-	public final <T> @Nullable T call(Callable<T> task, long timeoutMillis) {
+	public final <T> CallOutcome<T> callOutcome(Callable<T> task, long timeoutMillis) {
 		return LoopCalls.call(this, this.thread, task, timeoutMillis);
 	}
 
@@ -160,6 +159,31 @@ public abstract class AbstractEventLoop implements Loop {
 	@Override
 	public final void schedule(long delayNanos, Runnable task) {
 		this.timers.schedule(System.nanoTime() + delayNanos, task);
+	}
+
+	/**
+	 * Release what a loop that was never started holds (its selector or fds), when the group
+	 * it was made for could not be made whole.
+	 */
+	final void releaseUnstarted() {
+		closeEverything();
+	}
+
+	/**
+	 * Wait for the loop thread to end, unless the caller is that thread.
+	 * @param deadlineNanos a {@link System#nanoTime()} deadline
+	 * @return whether the thread ended (or is the caller's)
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	final boolean awaitTermination(long deadlineNanos) throws InterruptedException {
+		if (inLoop()) {
+			return true;
+		}
+		long remaining = deadlineNanos - System.nanoTime();
+		if (remaining > 0) {
+			this.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+		}
+		return !this.thread.isAlive();
 	}
 
 	/** End the loop after its current iteration. */

@@ -1,13 +1,17 @@
 package dev.rawtcp.internal;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,6 +38,8 @@ public abstract class AbstractListener implements Listener {
 	protected static final int MAX_ACCEPTS_PER_WAKEUP = 64;
 
 	private final Logger logger;
+
+	private final AbstractEventLoopGroup<?> group;
 
 	/** The loop the listening socket is registered on. */
 	protected final Loop acceptLoop;
@@ -68,6 +74,12 @@ public abstract class AbstractListener implements Listener {
 
 	private volatile ListenerState state = ListenerState.RUNNING;
 
+	/** Set by the first stop: whoever sets it runs the stop, every other caller waits for {@link #stopped}. */
+	private final AtomicBoolean stopBegun = new AtomicBoolean();
+
+	/** Completed when the stop has ended: every connection closed and counted, the listener forgotten. */
+	private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+
 	private boolean accepting;
 
 	private boolean backingOff;
@@ -77,15 +89,17 @@ public abstract class AbstractListener implements Listener {
 	/**
 	 * Create the shared part of a bound listener.
 	 * @param logger the transport's logger
+	 * @param group the group the listener is bound on
 	 * @param acceptLoop the loop that accepts
 	 * @param config the configuration
 	 * @param handler the event-loop handler, or {@code null}
 	 * @param streamHandler the thread-per-connection handler, or {@code null}
 	 * @param localAddress the bound address
 	 */
-	protected AbstractListener(Logger logger, Loop acceptLoop, ListenerConfig config, @Nullable TcpHandler handler,
-			@Nullable TcpStreamHandler streamHandler, InetSocketAddress localAddress) {
+	protected AbstractListener(Logger logger, AbstractEventLoopGroup<?> group, Loop acceptLoop, ListenerConfig config,
+			@Nullable TcpHandler handler, @Nullable TcpStreamHandler streamHandler, InetSocketAddress localAddress) {
 		this.logger = logger;
+		this.group = group;
 		this.acceptLoop = acceptLoop;
 		this.config = config;
 		this.handler = handler;
@@ -114,17 +128,32 @@ public abstract class AbstractListener implements Listener {
 	protected void listeningSocketClosedByStop() {
 	}
 
-	/** @return whether every loop of the group is alive (a drain waits only while they are) */
-	protected abstract boolean loopsAlive();
-
-	/** The listener stopped: the group forgets it. */
-	protected abstract void stopped();
-
 	// Accepting, on the accept loop
 
-	/** Accept interest was registered with the listening socket. */
-	protected final void acceptingStarted() {
-		this.accepting = true;
+	/**
+	 * Register the listening socket with the accept loop and wait until it accepts. A
+	 * registration that timed out was cancelled and never runs, so the caller may then close
+	 * the socket.
+	 * @param register registers the socket with accept interest, on the accept loop
+	 * @throws IOException the registration's own failure (with its errno on epoll), or why it did not run
+	 */
+	protected final void startAccepting(Callable<?> register) throws IOException {
+		CallOutcome<Object> outcome = this.acceptLoop.callOutcome(() -> {
+			register.call();
+			this.accepting = true;
+			return null;
+		}, 5000);
+		if (outcome.isResult()) {
+			return;
+		}
+		Throwable failure = outcome.failure();
+		if (failure instanceof IOException io) {
+			throw io;
+		}
+		if (failure instanceof RuntimeException runtime) {
+			throw runtime;
+		}
+		throw new IOException("Listener '" + name() + "' could not start accepting: " + outcome.describe(), failure);
 	}
 
 	/** @return whether accept interest is registered */
@@ -180,9 +209,13 @@ public abstract class AbstractListener implements Listener {
 	// Called by connections
 
 	final void connectionClosed(AbstractConnection connection, CloseReason reason) {
-		if (this.connections.remove(connection.id())) {
-			this.stats.recordClosed(reason);
-		}
+		// counted before it is seen gone, so that a stop returns only once every close is counted
+		this.connections.remove(connection.id(), () -> this.stats.recordClosed(reason));
+	}
+
+	/** @return the pool that lends thread-per-connection streams their buffers (the group's) */
+	public final BufferPool streamBuffers() {
+		return this.group.streamBuffers();
 	}
 
 	final ListenerLog log() {
@@ -245,26 +278,35 @@ public abstract class AbstractListener implements Listener {
 
 	@Override
 	public final void pause() {
-		this.acceptLoop.call(() -> {
+		onAcceptLoop("pause", () -> {
 			if (this.state == ListenerState.RUNNING) {
 				setAccepting(false);
 				this.state = ListenerState.PAUSED;
 			}
-			return null;
-		}, 5000);
+		});
 	}
 
 	@Override
 	public final void resume() {
-		this.acceptLoop.call(() -> {
+		onAcceptLoop("resume", () -> {
 			if (this.state == ListenerState.PAUSED) {
 				this.state = ListenerState.RUNNING;
 				if (!this.backingOff) {
 					setAccepting(true);
 				}
 			}
+		});
+	}
+
+	private void onAcceptLoop(String what, Runnable task) {
+		CallOutcome<Object> outcome = this.acceptLoop.callOutcome(() -> {
+			task.run();
 			return null;
 		}, 5000);
+		if (!outcome.isResult()) {
+			throw new IllegalStateException("Listener '" + name() + "' could not " + what + ": " + outcome.describe(),
+					outcome.failure());
+		}
 	}
 
 	@Override
@@ -293,30 +335,68 @@ public abstract class AbstractListener implements Listener {
 		return this.stats;
 	}
 
+	/**
+	 * Stop; see {@link Listener#stop(Duration)}. On one of the group's loop threads (a handler),
+	 * the stop is started on a thread of its own and this returns at once: waiting there would
+	 * block a loop that must run the drain.
+	 */
 	@Override
 	public final void stop(Duration gracePeriod) {
-		awaitStop(beginStop(gracePeriod));
+		if (this.group.inLoop()) {
+			stopAsync(gracePeriod);
+			return;
+		}
+		beginStop(gracePeriod).await();
+	}
+
+	@Override
+	public final CompletableFuture<Void> stopAsync(Duration gracePeriod) {
+		if (this.stopBegun.compareAndSet(false, true)) {
+			// draining from now on, as seen by the caller; the rest runs on a thread of its own
+			this.state = ListenerState.DRAINING;
+			Thread stopper = new Thread(() -> stopBegun(gracePeriod).await(), "rawtcp-stop-" + name());
+			stopper.setDaemon(true);
+			stopper.start();
+		}
+		return this.stopped.copy();
 	}
 
 	/**
 	 * Close the listening socket (new connects are refused) and start draining every
-	 * connection.
+	 * connection, unless a stop was begun already.
 	 * @param gracePeriod the time connections are given
-	 * @return the drain deadline
+	 * @return the stop, to {@link Stop#await() await}
 	 */
-	public final long beginStop(Duration gracePeriod) {
-		long deadline = System.nanoTime() + gracePeriod.toNanos();
-		if (this.state == ListenerState.STOPPED || this.state == ListenerState.DRAINING) {
-			return deadline;
+	public final Stop beginStop(Duration gracePeriod) {
+		if (!this.stopBegun.compareAndSet(false, true)) {
+			return new Stop(System.nanoTime(), false);
 		}
 		this.state = ListenerState.DRAINING;
-		Object closed = this.acceptLoop.call(() -> {
+		return stopBegun(gracePeriod);
+	}
+
+	/** The stop was begun by the caller: close the listening socket and start the drain. */
+	private Stop stopBegun(Duration gracePeriod) {
+		long deadline = System.nanoTime() + gracePeriod.toNanos();
+		Callable<Boolean> close = () -> {
 			closeSocket();
 			listeningSocketClosedByStop();
 			return Boolean.TRUE;
-		}, 5000);
-		if (closed == null && !this.acceptLoop.isAlive()) {
-			closeSocket();
+		};
+		CallOutcome<Boolean> closed = this.acceptLoop.callOutcome(close, 5000);
+		switch (closed.kind()) {
+			case LOOP_GONE -> closeSocket();
+			case TIMED_OUT -> {
+				this.logger.warn("Listener '{}': {}; the listening socket closes when it does", name(), closed.describe());
+				this.acceptLoop.execute(() -> {
+					closeSocket();
+					listeningSocketClosedByStop();
+				});
+			}
+			case FAILURE -> this.logger.warn("Listener '{}': closing the listening socket failed", name(),
+					closed.failure());
+			default -> {
+			}
 		}
 		for (AbstractConnection connection : this.connections.values()) {
 			connection.loop().execute(() -> {
@@ -328,7 +408,7 @@ public abstract class AbstractListener implements Listener {
 				}
 			});
 		}
-		return deadline;
+		return new Stop(deadline, true);
 	}
 
 	/** Close the listening socket. Accept loop only (or once it is dead). */
@@ -341,21 +421,53 @@ public abstract class AbstractListener implements Listener {
 	}
 
 	/**
-	 * Wait for the drain to end, then close what remains with a reset.
+	 * Wait for the drain to end, then close what remains with a reset and wait until every
+	 * close is counted (as long as the loops live).
 	 * @param deadline the drain deadline
 	 */
-	public final void awaitStop(long deadline) {
-		if (!this.connections.awaitEmpty(deadline, this::loopsAlive)) {
-			this.logger.info("Listener '{}': grace period over, closing {} remaining connections", name(),
-					this.connections.size());
-			for (AbstractConnection connection : this.connections.values()) {
-				connection.loop().execute(() -> connection.forceClose(CloseReason.SHUTDOWN));
+	private void finishStop(long deadline) {
+		try {
+			if (!this.connections.awaitEmpty(deadline, this.group::loopsAlive)) {
+				this.logger.info("Listener '{}': grace period over, closing {} remaining connections", name(),
+						this.connections.size());
+				for (AbstractConnection connection : this.connections.values()) {
+					connection.loop().execute(() -> connection.forceClose(CloseReason.SHUTDOWN));
+				}
+				this.connections.awaitEmpty(System.nanoTime() + TimeUnit.SECONDS.toNanos(2), this.group::loopsAlive);
 			}
-			this.connections.awaitEmpty(System.nanoTime() + TimeUnit.SECONDS.toNanos(2), this::loopsAlive);
+			joinHandlerThreads(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+			this.state = ListenerState.STOPPED;
+			this.group.listenerStopped(this);
 		}
-		joinHandlerThreads(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
-		this.state = ListenerState.STOPPED;
-		stopped();
+		finally {
+			this.stopped.complete(null);
+		}
+	}
+
+	/**
+	 * A stop that was begun: the caller that began it runs its end, every other caller waits for it.
+	 */
+	public final class Stop {
+
+		private final long deadline;
+
+		private final boolean owner;
+
+		private Stop(long deadline, boolean owner) {
+			this.deadline = deadline;
+			this.owner = owner;
+		}
+
+		/** Return once the listener has stopped. Not on a loop thread of the group. */
+		public void await() {
+			if (this.owner) {
+				finishStop(this.deadline);
+			}
+			else {
+				AbstractListener.this.stopped.join();
+			}
+		}
+
 	}
 
 	/** Handler threads end once their connection is closed: give them a moment. */

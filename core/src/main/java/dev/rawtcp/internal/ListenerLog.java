@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 
+import dev.rawtcp.FrameException;
 import dev.rawtcp.ListenerStats;
-import dev.rawtcp.codec.CodecException;
 
 /**
  * Counts and logs what goes wrong on one listener: handler exceptions, write queues over
@@ -56,13 +56,13 @@ public final class ListenerLog {
 	}
 
 	/**
-	 * A handler threw: count it (and a frame error for a {@link CodecException}) and log it.
+	 * A handler threw: count it (and a frame error for a {@link FrameException}) and log it.
 	 * @param peer the connection's peer, for the log line
 	 * @param ex what it threw
 	 */
 	public void handlerFailed(Object peer, Throwable ex) {
 		this.stats.recordHandlerError();
-		boolean frameError = ex instanceof CodecException;
+		boolean frameError = ex instanceof FrameException;
 		if (frameError) {
 			this.stats.recordFrameError();
 		}

@@ -24,13 +24,26 @@ public interface Loop extends Executor {
 	PeriodicCheck checks();
 
 	/**
-	 * Run a task on this loop and wait for its result.
+	 * Run a task on this loop and wait for its outcome (see {@link LoopCalls}).
 	 * @param <T> the result type
 	 * @param task the task
-	 * @param timeoutMillis how long to wait
-	 * @return the result, or {@code null} on timeout or failure
+	 * @param timeoutMillis how long to wait for the loop to start it
+	 * @return the outcome: result, failure, time-out (the task will never run) or loop gone
 	 */
-	<T> @Nullable T call(Callable<T> task, long timeoutMillis);
+	<T> CallOutcome<T> callOutcome(Callable<T> task, long timeoutMillis);
+
+	/**
+	 * Run a task on this loop and take its value if it returned one: for snapshots, where a
+	 * missing value is the answer whatever the reason. Anything that must tell a failure from a
+	 * time-out uses {@link #callOutcome(Callable, long)}.
+	 * @param <T> the result type
+	 * @param task the task
+	 * @param timeoutMillis how long to wait for the loop to start it
+	 * @return the value, or {@code null} if the call did not return one
+	 */
+	default <T> @Nullable T call(Callable<T> task, long timeoutMillis) {
+		return callOutcome(task, timeoutMillis).valueOrNull();
+	}
 
 	/**
 	 * An event-loop read moved {@code bytes} into the loop's buffer. A loop whose reads are large

@@ -39,7 +39,26 @@ public final class OpenConnections<C> {
 	 * @return whether it was there (so that its close is counted once)
 	 */
 	public boolean remove(long id) {
-		if (this.connections.remove(id) == null) {
+		return remove(id, () -> {
+		});
+	}
+
+	/**
+	 * Remove a connection, running {@code onRemoval} before anyone can see it gone: whoever
+	 * {@link #awaitEmpty waits} for the last connection then also sees what {@code onRemoval} did
+	 * (its close counted).
+	 * @param id its id
+	 * @param onRemoval what to do, once, if it was there
+	 * @return whether it was there
+	 */
+	public boolean remove(long id, Runnable onRemoval) {
+		boolean[] removed = new boolean[1];
+		this.connections.computeIfPresent(id, (key, connection) -> {
+			onRemoval.run();
+			removed[0] = true;
+			return null;
+		});
+		if (!removed[0]) {
 			return false;
 		}
 		if (this.connections.isEmpty()) {

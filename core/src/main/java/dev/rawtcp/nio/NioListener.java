@@ -61,7 +61,7 @@ final class NioListener extends AbstractListener {
 	private NioListener(NioEventLoopGroup group, NioEventLoop acceptLoop, ListenerConfig config,
 			@Nullable TcpHandler handler, @Nullable TcpStreamHandler streamHandler, ServerSocketChannel server)
 			throws IOException {
-		super(logger, acceptLoop, config, handler, streamHandler, (InetSocketAddress) server.getLocalAddress());
+		super(logger, group, acceptLoop, config, handler, streamHandler, (InetSocketAddress) server.getLocalAddress());
 		this.group = group;
 		this.acceptLoop = acceptLoop;
 		this.server = server;
@@ -83,13 +83,8 @@ final class NioListener extends AbstractListener {
 			NioSockets.applyListenerOptions(server, config);
 			server.bind(address, config.backlog());
 			NioListener listener = new NioListener(group, acceptLoop, config, handler, streamHandler, server);
-			Boolean started = acceptLoop.call(() -> {
-				listener.startAccepting();
-				return Boolean.TRUE;
-			}, 5000);
-			if (started == null) {
-				throw new IOException("event loop " + acceptLoop.thread.getName() + " did not register the listener");
-			}
+			listener.startAccepting(() -> listener.acceptKey = listener.server.register(acceptLoop.selector,
+					SelectionKey.OP_ACCEPT, listener));
 			return listener;
 		}
 		catch (IOException ex) {
@@ -118,11 +113,6 @@ final class NioListener extends AbstractListener {
 	}
 
 	// Accepting, on the accept loop
-
-	private void startAccepting() throws IOException {
-		this.acceptKey = this.server.register(this.acceptLoop.selector, SelectionKey.OP_ACCEPT, this);
-		acceptingStarted();
-	}
 
 	@Override
 	protected boolean setAcceptInterest(boolean on) {
@@ -201,20 +191,6 @@ final class NioListener extends AbstractListener {
 		}
 		// whatever failed would most likely fail again at once: never spin on it
 		acceptFailed(errno, String.valueOf(ex.getMessage()), true);
-	}
-
-	BufferPool streamBuffers() {
-		return this.group.streamBuffers();
-	}
-
-	@Override
-	protected boolean loopsAlive() {
-		return this.group.loopsAlive();
-	}
-
-	@Override
-	protected void stopped() {
-		this.group.listenerStopped(this);
 	}
 
 	// Listener

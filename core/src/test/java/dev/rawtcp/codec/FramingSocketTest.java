@@ -24,6 +24,7 @@ import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
+import dev.rawtcp.transport.EventLoopGroups;
 
 import static dev.rawtcp.codec.SocketSupport.assertClosedByServer;
 import static dev.rawtcp.codec.SocketSupport.config;
@@ -39,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FramingSocketTest {
 
-	private final EventLoopGroup group = EventLoopGroup.create(Transport.AUTO, 1);
+	private final EventLoopGroup group = EventLoopGroups.create(Transport.AUTO, 1);
 
 	@AfterEach
 	void close() {

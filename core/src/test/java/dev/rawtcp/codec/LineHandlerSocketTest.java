@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.rawtcp.transport.EventLoopGroups;
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.Connection;
 import dev.rawtcp.EventLoopGroup;
@@ -41,7 +42,7 @@ class LineHandlerSocketTest {
 
 	private static final Charset LATIN_1 = StandardCharsets.ISO_8859_1;
 
-	private final EventLoopGroup group = EventLoopGroup.create(Transport.AUTO, 1);
+	private final EventLoopGroup group = EventLoopGroups.create(Transport.AUTO, 1);
 
 	@AfterEach
 	void close() {

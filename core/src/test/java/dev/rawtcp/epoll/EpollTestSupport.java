@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Transport;
+import dev.rawtcp.transport.EventLoopGroups;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -38,7 +39,7 @@ abstract class EpollTestSupport {
 	 * @return the group, closed after the test
 	 */
 	protected EventLoopGroup group(int threads) {
-		this.group = EventLoopGroup.create(Transport.EPOLL, threads);
+		this.group = EventLoopGroups.create(Transport.EPOLL, threads);
 		return this.group;
 	}
 

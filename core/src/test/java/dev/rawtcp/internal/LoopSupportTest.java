@@ -104,12 +104,15 @@ class LoopSupportTest {
 		java.util.concurrent.ExecutorService loop = java.util.concurrent.Executors.newSingleThreadExecutor();
 		try {
 			Thread loopThread = loop.submit(Thread::currentThread).get();
-			Boolean onLoop = LoopCalls.call(loop, loopThread, () -> Thread.currentThread() == loopThread, 1000);
-			assertThat(onLoop).isTrue();
-			Object failed = LoopCalls.call(loop, loopThread, () -> {
+			CallOutcome<Boolean> onLoop = LoopCalls.call(loop, loopThread, () -> Thread.currentThread() == loopThread,
+					1000);
+			assertThat(onLoop.kind()).isEqualTo(CallOutcome.Kind.RESULT);
+			assertThat(onLoop.valueOrNull()).isTrue();
+			CallOutcome<Object> failed = LoopCalls.call(loop, loopThread, () -> {
 				throw new IllegalStateException("expected by the test");
 			}, 1000);
-			assertThat(failed).isNull();
+			assertThat(failed.kind()).isEqualTo(CallOutcome.Kind.FAILURE);
+			assertThat(failed.failure()).isInstanceOf(IllegalStateException.class).hasMessage("expected by the test");
 		}
 		finally {
 			loop.shutdownNow();

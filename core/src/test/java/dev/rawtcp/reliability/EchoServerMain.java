@@ -11,6 +11,7 @@ import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerStats;
 import dev.rawtcp.Transport;
+import dev.rawtcp.transport.EventLoopGroups;
 
 /**
  * An echo server for tests that need a process of their own (a low {@code ulimit -n}):
@@ -25,7 +26,7 @@ public final class EchoServerMain {
 
 	public static void main(String[] args) throws Exception {
 		Transport transport = Transport.valueOf(args[0]);
-		try (EventLoopGroup group = EventLoopGroup.create(transport, 1)) {
+		try (EventLoopGroup group = EventLoopGroups.create(transport, 1)) {
 			Listener listener = group.bind(ListenerConfig.builder("fd").host("127.0.0.1").port(0).build(),
 					(connection, data) -> connection.write(data));
 			System.out.println("PORT " + listener.port() + " FDS " + openFds());

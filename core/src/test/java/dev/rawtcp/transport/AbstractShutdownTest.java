@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * modes, and closing a group leaves no thread behind.
  */
 public abstract class AbstractShutdownTest extends TransportTestSupport {
+
+	private static final byte[] REPLY = "went on".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
 	private static final int MIB = 1024 * 1024;
 
@@ -130,6 +134,58 @@ public abstract class AbstractShutdownTest extends TransportTestSupport {
 		Set<String> left = new HashSet<>(rawtcpThreads());
 		left.removeAll(before);
 		assertThat(left).isEmpty();
+	}
+
+	/**
+	 * A handler runs on a loop that a stop must use to drain: {@code stop()} there starts the
+	 * stop and returns, instead of waiting on its own loop for the grace period.
+	 */
+	@Test
+	void shouldStartTheStopAndReturnWhenAHandlerStopsItsOwnListener() throws Exception {
+		AtomicReference<Listener> self = new AtomicReference<>();
+		CompletableFuture<CompletableFuture<Void>> stopped = new CompletableFuture<>();
+		Listener listener = bind(config("self-stop"), (connection, data) -> {
+			self.get().stop(Duration.ofSeconds(60));
+			stopped.complete(self.get().stopAsync(Duration.ofSeconds(60)));
+			connection.write(ByteBuffer.wrap(REPLY));
+		});
+		self.set(listener);
+		try (Socket socket = connect(listener)) {
+			socket.getOutputStream().write(1);
+			assertThat(socket.getInputStream().readNBytes(REPLY.length)).isEqualTo(REPLY);
+			assertThat(listener.state()).isIn(ListenerState.DRAINING, ListenerState.STOPPED);
+		}
+		// the peer went: the drain ends and the stop with it
+		stopped.get(20, TimeUnit.SECONDS).get(20, TimeUnit.SECONDS);
+		assertThat(listener.state()).isEqualTo(ListenerState.STOPPED);
+		assertThat(listener.activeConnections()).isZero();
+		assertThat(group().listeners()).doesNotContain(listener);
+	}
+
+	/**
+	 * A handler that shuts its own group down: the shutdown runs on a thread of its own, the
+	 * handler goes on, and every thread of the group ends once the drain is over.
+	 */
+	@Test
+	void shouldShutDownInTheBackgroundWhenAHandlerShutsItsOwnGroupDown() throws Exception {
+		Set<String> before = rawtcpThreads();
+		EventLoopGroup group = newGroup();
+		Listener listener = group.bind(config("self-shutdown").build(), (connection, data) -> {
+			group.shutdownGracefully(Duration.ofSeconds(60));
+			connection.write(ByteBuffer.wrap(REPLY));
+		});
+		try (Socket socket = connect(listener)) {
+			socket.getOutputStream().write(1);
+			assertThat(socket.getInputStream().readNBytes(REPLY.length)).isEqualTo(REPLY);
+			assertThat(group.isAlive()).isFalse();
+		}
+		Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			Set<String> left = new HashSet<>(rawtcpThreads());
+			left.removeAll(before);
+			assertThat(left).as("threads of the group").isEmpty();
+		});
+		assertThat(listener.state()).isEqualTo(ListenerState.STOPPED);
+		group.close();
 	}
 
 	private static CompletableFuture<Void> runAsync(String name, ThrowingRunnable task) {

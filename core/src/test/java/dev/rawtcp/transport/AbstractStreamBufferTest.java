@@ -23,9 +23,8 @@ import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
 import dev.rawtcp.TcpStream;
 import dev.rawtcp.TcpStreamHandler;
-import dev.rawtcp.epoll.EpollEventLoopGroup;
+import dev.rawtcp.internal.AbstractEventLoopGroup;
 import dev.rawtcp.internal.BufferPool;
-import dev.rawtcp.nio.NioEventLoopGroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,9 +53,7 @@ public abstract class AbstractStreamBufferTest extends TransportTestSupport {
 	};
 
 	private BufferPool streamBuffers() {
-		EventLoopGroup group = group();
-		return (group instanceof EpollEventLoopGroup epoll) ? epoll.streamBuffers()
-				: ((NioEventLoopGroup) group).streamBuffers();
+		return ((AbstractEventLoopGroup<?>) group()).streamBuffers();
 	}
 
 	private void awaitNoBufferLent() {

@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import dev.rawtcp.Connection;
 import dev.rawtcp.Listener;
 import dev.rawtcp.Transport;
-import dev.rawtcp.nio.NioEventLoopGroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +46,7 @@ class NioListenerTest extends AbstractListenerTest {
 
 	@Test
 	void shouldSayOnceThatUserTimeoutIsIgnored() throws Exception {
-		Logger logger = (Logger) LoggerFactory.getLogger(NioEventLoopGroup.class);
+		Logger logger = (Logger) LoggerFactory.getLogger("dev.rawtcp.nio.NioEventLoopGroup");
 		ListAppender<ILoggingEvent> appender = new ListAppender<>();
 		appender.start();
 		logger.addAppender(appender);

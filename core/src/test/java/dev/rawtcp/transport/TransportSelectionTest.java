@@ -17,7 +17,6 @@ import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Transport;
 import dev.rawtcp.TransportUnavailableException;
 import dev.rawtcp.epoll.Epoll;
-import dev.rawtcp.internal.Transports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,7 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TransportSelectionTest {
 
-	private final Logger logger = (Logger) LoggerFactory.getLogger(Transports.class);
+	private final Logger logger = (Logger) LoggerFactory.getLogger(EventLoopGroups.class);
 
 	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
@@ -51,7 +50,7 @@ class TransportSelectionTest {
 
 	@Test
 	void shouldLogOneLineSayingWhichTransportAutoChoseAndWhy() {
-		Transport chosen = Transports.resolve(Transport.AUTO);
+		Transport chosen = EventLoopGroups.resolve(Transport.AUTO);
 		assertThat(chosen).isEqualTo(expectedForAuto());
 		List<ILoggingEvent> events = this.appender.list;
 		assertThat(events).hasSize(1);
@@ -65,7 +64,7 @@ class TransportSelectionTest {
 
 	@Test
 	void shouldTakeNioAsAskedWithoutALogLine() {
-		assertThat(Transports.resolve(Transport.NIO)).isEqualTo(Transport.NIO);
+		assertThat(EventLoopGroups.resolve(Transport.NIO)).isEqualTo(Transport.NIO);
 		assertThat(this.appender.list).isEmpty();
 	}
 
@@ -73,17 +72,17 @@ class TransportSelectionTest {
 	void shouldFailClearlyWhenEpollIsAskedForWhereItCannotWork() {
 		assumeFalse(Epoll.isAvailable(), "epoll works here");
 		assertThatExceptionOfType(TransportUnavailableException.class)
-			.isThrownBy(() -> Transports.resolve(Transport.EPOLL))
+			.isThrownBy(() -> EventLoopGroups.resolve(Transport.EPOLL))
 			.withMessageContaining("rawtcp.transport=nio");
 	}
 
 	@Test
 	void shouldCreateAGroupOfTheResolvedTransport() {
-		try (EventLoopGroup group = EventLoopGroup.create(Transport.AUTO, 1)) {
+		try (EventLoopGroup group = EventLoopGroups.create(Transport.AUTO, 1)) {
 			assertThat(group.transport()).isEqualTo(expectedForAuto());
 			assertThat(group.threads()).isEqualTo(1);
 		}
-		try (EventLoopGroup group = EventLoopGroup.create(Transport.NIO, 0)) {
+		try (EventLoopGroup group = EventLoopGroups.create(Transport.NIO, 0)) {
 			assertThat(group.transport()).isEqualTo(Transport.NIO);
 			assertThat(group.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
 		}
@@ -91,7 +90,7 @@ class TransportSelectionTest {
 
 	@Test
 	void shouldRejectANegativeThreadCount() {
-		assertThatIllegalArgumentException().isThrownBy(() -> EventLoopGroup.create(Transport.NIO, -1))
+		assertThatIllegalArgumentException().isThrownBy(() -> EventLoopGroups.create(Transport.NIO, -1))
 			.withMessageContaining("event-loop.threads");
 	}
 

@@ -76,7 +76,7 @@ public abstract class TransportTestSupport {
 
 	/** @return a new group of the transport under test with two loops, closed after the test */
 	protected EventLoopGroup newGroup() {
-		EventLoopGroup created = EventLoopGroup.create(transport(), 2);
+		EventLoopGroup created = EventLoopGroups.create(transport(), 2);
 		this.groups.add(created);
 		return created;
 	}

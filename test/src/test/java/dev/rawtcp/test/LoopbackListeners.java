@@ -3,6 +3,7 @@ package dev.rawtcp.test;
 import java.time.Duration;
 import java.util.Arrays;
 
+import dev.rawtcp.transport.EventLoopGroups;
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
@@ -18,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class LoopbackListeners implements AutoCloseable {
 
-	private final EventLoopGroup group = EventLoopGroup.create(Transport.AUTO, 1);
+	private final EventLoopGroup group = EventLoopGroups.create(Transport.AUTO, 1);
 
 	Listener bind(String name, TcpHandler handler) {
 		return this.group.bind(config(name), handler);

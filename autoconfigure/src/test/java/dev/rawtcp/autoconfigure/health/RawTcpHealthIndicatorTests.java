@@ -16,6 +16,7 @@ import dev.rawtcp.Transport;
 import dev.rawtcp.autoconfigure.RawTcpServer;
 import dev.rawtcp.autoconfigure.RawTcpServer.Registration;
 import dev.rawtcp.epoll.Epoll;
+import dev.rawtcp.transport.EventLoopGroups;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class RawTcpHealthIndicatorTests {
 	@BeforeEach
 	void epollAvailable() {
 		assumeTrue(Epoll.isAvailable(), "epoll unavailable");
-		this.group = new DyingEventLoopGroup(EventLoopGroup.create(Transport.EPOLL, 1));
+		this.group = new DyingEventLoopGroup(EventLoopGroups.create(Transport.EPOLL, 1));
 	}
 
 	@AfterEach
@@ -68,14 +69,13 @@ class RawTcpHealthIndicatorTests {
 
 	@Test
 	void shouldBeOutOfServiceBeforeTheServerStarts() {
-		this.server = new RawTcpServer(this.group, List.of(registration("echo", 0)), Duration.ZERO);
+		this.server = new RawTcpServer(this.group, List.of(registration("echo", 0)));
 		assertThat(health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 	}
 
 	@Test
 	void shouldBeUpWithPerListenerDetailsWhenBoundAndAliveEvenWhilePaused() {
-		this.server = new RawTcpServer(this.group, List.of(registration("echo", 0), registration("other", 0)),
-				Duration.ZERO);
+		this.server = new RawTcpServer(this.group, List.of(registration("echo", 0), registration("other", 0)));
 		this.server.start();
 		Listener echo = this.server.getListener("echo").orElseThrow();
 		Health health = health();
@@ -92,8 +92,7 @@ class RawTcpHealthIndicatorTests {
 
 	@Test
 	void shouldBeDownNamingAListenerThatStopped() {
-		this.server = new RawTcpServer(this.group, List.of(registration("echo", 0), registration("other", 0)),
-				Duration.ZERO);
+		this.server = new RawTcpServer(this.group, List.of(registration("echo", 0), registration("other", 0)));
 		this.server.start();
 		this.server.getListener("other").orElseThrow().stop(Duration.ZERO);
 		Health health = health();
@@ -103,7 +102,7 @@ class RawTcpHealthIndicatorTests {
 
 	@Test
 	void shouldBeDownNamingTheDeadEventLoop() {
-		this.server = new RawTcpServer(this.group, List.of(registration("echo", 0)), Duration.ZERO);
+		this.server = new RawTcpServer(this.group, List.of(registration("echo", 0)));
 		this.server.start();
 		this.group.dead = true;
 		Health health = health();
@@ -116,7 +115,7 @@ class RawTcpHealthIndicatorTests {
 	void shouldBeDownNamingAListenerThatFailedToBind() throws Exception {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
 			this.server = new RawTcpServer(this.group,
-					List.of(registration("echo", 0), registration("busy", taken.getLocalPort())), Duration.ZERO);
+					List.of(registration("echo", 0), registration("busy", taken.getLocalPort())));
 			assertThatException().isThrownBy(this.server::start);
 			Health health = health();
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);

@@ -15,6 +15,7 @@ import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerStats;
 import dev.rawtcp.Transport;
 import dev.rawtcp.epoll.Epoll;
+import dev.rawtcp.transport.EventLoopGroups;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +46,7 @@ class RawTcpListenerMetricsTests {
 	}
 
 	private Listener bindEcho(Transport transport) {
-		this.group = EventLoopGroup.create(transport, 2);
+		this.group = EventLoopGroups.create(transport, 2);
 		Listener listener = this.group.bind(
 				ListenerConfig.builder("echo").host("127.0.0.1").port(0).backlog(64).build(),
 				(connection, data) -> connection.write(data));
@@ -175,7 +176,7 @@ class RawTcpListenerMetricsTests {
 	@Test
 	void shouldNotRegisterKernelOnlyGaugesOnNio() {
 		try {
-			this.group = EventLoopGroup.create(Transport.NIO, 1);
+			this.group = EventLoopGroups.create(Transport.NIO, 1);
 		}
 		catch (UnsupportedOperationException ex) {
 			assumeTrue(false, "nio transport not available yet");

@@ -9,6 +9,7 @@ import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.Transport;
 import dev.rawtcp.epoll.Epoll;
+import dev.rawtcp.transport.EventLoopGroups;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,7 +35,7 @@ class RawTcpMetricsRegistrarTests {
 	@BeforeEach
 	void epollAvailable() {
 		assumeTrue(Epoll.isAvailable(), "epoll unavailable");
-		this.group = EventLoopGroup.create(Transport.EPOLL, 1);
+		this.group = EventLoopGroups.create(Transport.EPOLL, 1);
 	}
 
 	@AfterEach
