@@ -235,16 +235,6 @@ final class EpollEventLoop extends AbstractEventLoop {
 	}
 
 	@Override
-	protected void checkConnections() {
-		Object[] handles = this.handles;
-		for (Object handle : handles) {
-			if (handle instanceof EpollConnection connection) {
-				connection.check(now());
-			}
-		}
-	}
-
-	@Override
 	protected void closeEverything() {
 		for (Object handle : this.handles) {
 			if (handle instanceof EpollConnection connection) {

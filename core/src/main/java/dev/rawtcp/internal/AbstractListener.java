@@ -64,8 +64,6 @@ public abstract class AbstractListener implements Listener {
 
 	private final long idleTimeoutNanos;
 
-	private final long idleCheckIntervalNanos;
-
 	private volatile ListenerState state = ListenerState.RUNNING;
 
 	private boolean accepting;
@@ -94,7 +92,6 @@ public abstract class AbstractListener implements Listener {
 		this.handlerThreads = (streamHandler != null) ? HandlerThreads.factory(config.name()) : null;
 		this.localAddress = localAddress;
 		this.idleTimeoutNanos = config.idleTimeout().toNanos();
-		this.idleCheckIntervalNanos = PeriodicCheck.idleIntervalNanos(config.idleTimeout());
 		this.log = new ListenerLog(logger, config.name(), this.stats);
 	}
 
@@ -196,10 +193,6 @@ public abstract class AbstractListener implements Listener {
 
 	final long idleTimeoutNanos() {
 		return this.idleTimeoutNanos;
-	}
-
-	final long idleCheckIntervalNanos() {
-		return this.idleCheckIntervalNanos;
 	}
 
 	final Thread newHandlerThread(ChannelTcpStream stream) {
