@@ -68,8 +68,12 @@ abstract class SequencedReadiness implements StreamReadiness {
 	StreamReadiness.Owner owner;
 
 	@Override
-	public final void bind(Owner owner, Thread handler) {
+	public final void bind(Owner owner) {
 		this.owner = owner;
+	}
+
+	@Override
+	public final void handlerThread(Thread handler) {
 		this.handler = handler;
 	}
 

@@ -16,12 +16,17 @@ import java.io.IOException;
 public interface StreamReadiness {
 
 	/**
-	 * Bind to the connection's side and its handler thread, before that thread starts. Loop
-	 * thread.
+	 * Bind to the connection's stream side, before the socket is registered: a poller may
+	 * report as soon as it is.
 	 * @param owner the connection's stream side
+	 */
+	void bind(Owner owner);
+
+	/**
+	 * The thread to wake, before it starts. Loop thread.
 	 * @param handler the handler thread
 	 */
-	void bind(Owner owner, Thread handler);
+	void handlerThread(Thread handler);
 
 	/** @return whether the socket is registered once, edge triggered, for every event */
 	boolean edgeTriggered();

@@ -33,12 +33,13 @@ final class StreamSide implements StreamChannel, StreamReadiness.Owner {
 	StreamSide(AbstractConnection connection, StreamReadiness readiness) {
 		this.connection = connection;
 		this.readiness = readiness;
+		readiness.bind(this);
 	}
 
 	/** Start the handler thread. Loop thread. */
 	void start() {
 		Thread handler = this.connection.listener().newHandlerThread(new ChannelTcpStream(this));
-		this.readiness.bind(this, handler);
+		this.readiness.handlerThread(handler);
 		this.thread = handler;
 		handler.start();
 	}

@@ -49,7 +49,7 @@ class StreamReadinessTest {
 	@Test
 	void shouldNotLoseAnEdgeReportedBetweenTheReadAndThePark() throws Exception {
 		EdgeTriggeredReadiness readiness = new EdgeTriggeredReadiness();
-		readiness.bind(this.owner, Thread.currentThread());
+		bind(readiness, Thread.currentThread());
 		int seq = readiness.readSequence();
 		readiness.afterRead(seq, 0, 100);
 		// the report lands after the read found nothing, before the handler waits
@@ -60,7 +60,7 @@ class StreamReadinessTest {
 	@Test
 	void shouldSkipTheReadAfterAShortOneUntilTheSequenceMovesOrThePeerHangsUp() {
 		EdgeTriggeredReadiness readiness = new EdgeTriggeredReadiness();
-		readiness.bind(this.owner, Thread.currentThread());
+		bind(readiness, Thread.currentThread());
 		int seq = readiness.readSequence();
 		readiness.afterRead(seq, 10, 100);
 		assertThat(readiness.knownEmpty(readiness.readSequence())).isTrue();
@@ -76,7 +76,7 @@ class StreamReadinessTest {
 	@Test
 	void shouldHandPollerReportsToTheLoopWhileItFlushesOrTheConnectionCloses() {
 		EdgeTriggeredReadiness readiness = new EdgeTriggeredReadiness();
-		readiness.bind(this.owner, Thread.currentThread());
+		bind(readiness, Thread.currentThread());
 		assertThat(readiness.pollerReported(true, true, false)).isTrue();
 		assertThat(readiness.queueChanged(true)).as("first bytes queued: flush once more").isTrue();
 		assertThat(readiness.queueChanged(true)).isFalse();
@@ -101,7 +101,7 @@ class StreamReadinessTest {
 	@Test
 	void shouldGiveUpAtTheReadDeadline() throws Exception {
 		EdgeTriggeredReadiness readiness = new EdgeTriggeredReadiness();
-		readiness.bind(this.owner, Thread.currentThread());
+		bind(readiness, Thread.currentThread());
 		readiness.afterRead(readiness.readSequence(), 0, 100);
 		assertThat(readiness.awaitReadable(System.nanoTime() - 1)).isFalse();
 	}
@@ -162,7 +162,7 @@ class StreamReadinessTest {
 	void shouldDisarmReadsWhileAReportIsUnreadAndRearmAtTheNextWait() throws Exception {
 		LevelTriggeredReadiness readiness = new LevelTriggeredReadiness();
 		readiness.usePoller(this.poller);
-		readiness.bind(this.owner, Thread.currentThread());
+		bind(readiness, Thread.currentThread());
 		// the handler has not read what the first report said: the next report takes the interest away
 		assertThat(readiness.pollerReported(true, false, false)).isTrue();
 		readiness.pollerReported(true, false, false);
@@ -229,6 +229,11 @@ class StreamReadinessTest {
 		}
 	}
 
+	private void bind(StreamReadiness readiness, Thread handler) {
+		readiness.bind(this.owner);
+		readiness.handlerThread(handler);
+	}
+
 	private Handler wouldBlockOnRead(SequencedReadiness readiness) {
 		return new Handler(readiness, true);
 	}
@@ -263,7 +268,7 @@ class StreamReadinessTest {
 					this.result.completeExceptionally(ex);
 				}
 			}, "handler");
-			readiness.bind(StreamReadinessTest.this.owner, this.thread);
+			bind(readiness, this.thread);
 			this.thread.start();
 		}
 
