@@ -16,13 +16,13 @@ import dev.rawtcp.TcpHandler;
 /**
  * The core of an accepted connection, shared by both transports and both modes, as Go's
  * {@code netFD}: the states {@code OPEN -> CLOSING (flushing) -> LINGERING (FIN sent) -> CLOSED},
- * the graceful (lingering) close, abort, the drain of a graceful stop, the counters and the
- * deadlines (idle, a stalled close, linger, drain) kept in the loop's {@link DeadlineQueue}.
- * What the loop does with the socket (event-loop reads, the write queue, interest) is its
- * {@link LoopSide}; what a handler thread does (thread-per-connection mode) is its
- * {@link StreamSide}, which waits through a {@link StreamReadiness} strategy. A transport
- * supplies the socket primitives. Everything but the handler thread's side and the
- * thread-safe {@link Connection} methods runs on the connection's loop. Internal.
+ * the graceful (lingering) close, abort, the drain of a graceful stop, and the deadlines
+ * (idle, a stalled close, linger, drain) kept in the loop's {@link DeadlineQueue}; the
+ * counters and the transport's primitives are {@link SocketConnection}'s. What the loop does
+ * with the socket (event-loop reads, the write queue, interest) is its {@link LoopSide}; what
+ * a handler thread does (thread-per-connection mode) is its {@link StreamSide}, which waits
+ * through a {@link StreamReadiness} strategy. Everything but the handler thread's side and
+ * the thread-safe {@link Connection} methods runs on the connection's loop. Internal.
  */
 public abstract class AbstractConnection extends SocketConnection {
 
@@ -470,11 +470,6 @@ public abstract class AbstractConnection extends SocketConnection {
 	@Override
 	public final long pendingWriteBytes() {
 		return this.loopSide.queuedBytes();
-	}
-
-	/** @return whether event-loop reads are paused (suspended by the handler, or backpressured); any thread */
-	public final boolean readsPaused() {
-		return this.loopSide.readsPaused();
 	}
 
 	/** @return whether the connection is closed */
