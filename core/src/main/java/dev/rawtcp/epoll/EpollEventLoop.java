@@ -129,7 +129,7 @@ final class EpollEventLoop extends AbstractEventLoop {
 		}
 		streams.add(fd, connection);
 		try {
-			// the loop keeps it too, for the periodic check and the close at exit
+			// the loop keeps it too, for the close at exit
 			add(streams.epfd, fd, connection, events);
 		}
 		catch (IOException ex) {
