@@ -70,6 +70,14 @@ final class EpollConnection extends AbstractConnection {
 		}
 	}
 
+	/**
+	 * The stream poller died, maybe with edges of this socket taken and not reported: the
+	 * handler reads or writes once more. Poller thread.
+	 */
+	void pollerGone() {
+		this.readiness.pollerFailed();
+	}
+
 	// what an edge means to a thread-per-connection socket: a hang-up or an error is seen by its next read or write
 
 	private static boolean streamReadable(int mask) {
