@@ -12,6 +12,7 @@ import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.internal.AbstractConnection;
 import dev.rawtcp.internal.BufferPool;
+import dev.rawtcp.internal.EdgeTriggeredReadiness;
 import dev.rawtcp.internal.StreamBuffer;
 
 /**
@@ -27,11 +28,20 @@ final class EpollConnection extends AbstractConnection {
 
 	final int fd;
 
+	/** How the handler thread waits (thread-per-connection mode), else {@code null}. */
+	private final @Nullable EdgeTriggeredReadiness readiness;
+
 	private volatile @Nullable InetSocketAddress localAddress;
 
 	EpollConnection(EpollEventLoop loop, EpollListener listener, int fd, InetSocketAddress remoteAddress,
 			@Nullable TcpHandler handler) {
-		super(loop, listener, remoteAddress, handler, loop.readBuffer, true);
+		this(loop, listener, fd, remoteAddress, handler, (handler == null) ? new EdgeTriggeredReadiness() : null);
+	}
+
+	private EpollConnection(EpollEventLoop loop, EpollListener listener, int fd, InetSocketAddress remoteAddress,
+			@Nullable TcpHandler handler, @Nullable EdgeTriggeredReadiness readiness) {
+		super(loop, listener, remoteAddress, handler, loop.readBuffer, readiness);
+		this.readiness = readiness;
 		this.loop = loop;
 		this.fd = fd;
 		InetSocketAddress bound = listener.localAddress();
@@ -55,9 +65,17 @@ final class EpollConnection extends AbstractConnection {
 	 * thread: handled there when they only wake the handler, else passed to the loop.
 	 */
 	void pollerEvents(int mask) {
-		if (!streamReadyOffLoop(streamReadable(mask), streamWritable(mask), streamHangup(mask))) {
+		if (!this.readiness.pollerReported(streamReadable(mask), streamWritable(mask), streamHangup(mask))) {
 			this.loop.execute(() -> handleEvents(mask));
 		}
+	}
+
+	/**
+	 * The stream poller died, maybe with edges of this socket taken and not reported: the
+	 * handler reads or writes once more. Poller thread.
+	 */
+	void pollerGone() {
+		this.readiness.pollerFailed();
 	}
 
 	// what an edge means to a thread-per-connection socket: a hang-up or an error is seen by its next read or write

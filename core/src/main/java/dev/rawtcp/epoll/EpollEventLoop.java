@@ -141,7 +141,7 @@ final class EpollEventLoop extends AbstractEventLoop {
 		}
 		streams.add(fd, connection);
 		try {
-			// the loop keeps it too, for the periodic check and the close at exit
+			// the loop keeps it too, for the close at exit
 			add(streams.epfd, fd, connection, events);
 		}
 		catch (IOException ex) {
@@ -242,16 +242,6 @@ final class EpollEventLoop extends AbstractEventLoop {
 			}
 			else if (handle instanceof StreamPoller streams) {
 				streams.wake();
-			}
-		}
-	}
-
-	@Override
-	protected void checkConnections() {
-		Object[] handles = this.handles;
-		for (Object handle : handles) {
-			if (handle instanceof EpollConnection connection) {
-				connection.check(now());
 			}
 		}
 	}

@@ -37,7 +37,6 @@ import dev.rawtcp.internal.AbstractListener;
 import dev.rawtcp.internal.BufferPool;
 import dev.rawtcp.internal.ListenerLog;
 import dev.rawtcp.internal.OpenConnections;
-import dev.rawtcp.internal.PeriodicCheck;
 import dev.rawtcp.internal.WriteQueue;
 
 /**

@@ -175,6 +175,14 @@ final class StreamPoller implements Runnable {
 					this.loop.thread.getName(), ex);
 			this.dead = true;
 			rearm();
+			// the edges it had taken are lost: every handler reads or writes once more, and waits through the loop
+			AtomicReferenceArray<@Nullable EpollConnection> tracked = this.connections;
+			for (int i = 0; i < tracked.length(); i++) {
+				EpollConnection connection = tracked.get(i);
+				if (connection != null) {
+					connection.pollerGone();
+				}
+			}
 		}
 	}
 

@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 /**
  * The part of an event loop both transports share: the thread, the MPSC task queue and its
  * wake-up protocol (the selector is woken only while the loop waits or is about to: an
- * atomic flag avoids redundant wake-ups), timers, the periodic connection check, the cached
+ * atomic flag avoids redundant wake-ups), timers, the connection deadlines, the cached
  * clock, and the run loop itself, which polls for a short adaptive spin ({@link AdaptiveSpin})
  * before it waits, unless its reads come in bulk ({@link BulkReads}) or it serves
  * thread-per-connection sockets. A transport supplies waiting for and dispatching events,
- * the wake-up, the connection scan and the clean-up at exit. Internal.
+ * the wake-up and the clean-up at exit. Internal.
  */
 public abstract class AbstractEventLoop implements Loop {
 
@@ -62,7 +62,7 @@ public abstract class AbstractEventLoop implements Loop {
 
 	private final LoopTimers timers = new LoopTimers();
 
-	private final PeriodicCheck checks = new PeriodicCheck();
+	private final DeadlineQueue deadlines = new DeadlineQueue();
 
 	/** Time of the current iteration ({@link System#nanoTime()}), cached: no clock read per read. */
 	private long now = System.nanoTime();
@@ -105,9 +105,6 @@ public abstract class AbstractEventLoop implements Loop {
 	/** Wake the loop from its wait. Any thread. */
 	protected abstract void wakeup();
 
-	/** Run the periodic check of every connection on this loop. */
-	protected abstract void checkConnections();
-
 	/** Close every connection, listener and the selector when the loop ends; run {@link #runRemainingTasks()}. */
 	protected abstract void closeEverything();
 
@@ -134,8 +131,8 @@ public abstract class AbstractEventLoop implements Loop {
 	}
 
 	@Override
-	public final PeriodicCheck checks() {
-		return this.checks;
+	public final DeadlineQueue deadlines() {
+		return this.deadlines;
 	}
 
 	@Override
@@ -231,9 +228,7 @@ public abstract class AbstractEventLoop implements Loop {
 				processEvents(count);
 				runTasks();
 				this.timers.runDue(this.now);
-				if (this.checks.due(this.now)) {
-					checkConnections();
-				}
+				this.deadlines.runDue(this.now);
 				this.bulk = this.reads.bulk(this.now);
 				endOfIteration();
 			}
@@ -266,7 +261,7 @@ public abstract class AbstractEventLoop implements Loop {
 			return 0;
 		}
 		long deadline = this.timers.nextDeadline();
-		long check = this.checks.nextDeadline();
+		long check = this.deadlines.nextDeadline();
 		if (check != Long.MAX_VALUE && (deadline == Long.MAX_VALUE || check - deadline < 0)) {
 			deadline = check;
 		}

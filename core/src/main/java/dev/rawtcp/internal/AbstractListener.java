@@ -70,8 +70,6 @@ public abstract class AbstractListener implements Listener {
 
 	private final long idleTimeoutNanos;
 
-	private final long idleCheckIntervalNanos;
-
 	private volatile ListenerState state = ListenerState.RUNNING;
 
 	/** Set by the first stop: whoever sets it runs the stop, every other caller waits for {@link #stopped}. */
@@ -108,7 +106,6 @@ public abstract class AbstractListener implements Listener {
 		this.handlerThreads = (streamHandler != null) ? HandlerThreads.factory(config.name()) : null;
 		this.localAddress = localAddress;
 		this.idleTimeoutNanos = config.idleTimeout().toNanos();
-		this.idleCheckIntervalNanos = PeriodicCheck.idleIntervalNanos(config.idleTimeout());
 		this.log = new ListenerLog(logger, config.name(), this.stats);
 	}
 
@@ -229,10 +226,6 @@ public abstract class AbstractListener implements Listener {
 
 	final long idleTimeoutNanos() {
 		return this.idleTimeoutNanos;
-	}
-
-	final long idleCheckIntervalNanos() {
-		return this.idleCheckIntervalNanos;
 	}
 
 	final Thread newHandlerThread(ChannelTcpStream stream) {

@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the shared connection and listener code needs of an event loop: its thread, its task
- * queue, its cached clock, its periodic check and its timers. Internal.
+ * queue, its cached clock, its connection deadlines and its timers. Internal.
  */
 public interface Loop extends Executor {
 
@@ -20,8 +20,8 @@ public interface Loop extends Executor {
 	/** @return the time of the current iteration ({@link System#nanoTime()}), cached by the loop */
 	long now();
 
-	/** @return when the loop next scans its connections; loop thread only */
-	PeriodicCheck checks();
+	/** @return the deadlines of the loop's connections; loop thread only */
+	DeadlineQueue deadlines();
 
 	/**
 	 * Run a task on this loop and wait for its outcome (see {@link LoopCalls}).

@@ -16,6 +16,8 @@ import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.internal.AbstractConnection;
 import dev.rawtcp.internal.BufferPool;
+import dev.rawtcp.internal.LevelTriggeredReadiness;
+import dev.rawtcp.internal.ReadinessPoller;
 import dev.rawtcp.internal.StreamBuffer;
 
 /**
@@ -38,14 +40,21 @@ final class NioConnection extends AbstractConnection {
 
 	private @Nullable SelectionKey key;
 
-	/** The key with the loop's stream poller (thread-per-connection mode on virtual threads), else {@code null}. */
-	private @Nullable SelectionKey pollerKey;
+	/** How the handler thread waits (thread-per-connection mode), else {@code null}. */
+	private final @Nullable LevelTriggeredReadiness readiness;
 
-	private @Nullable NioStreamPoller poller;
+	/** The registration with the loop's stream poller (thread-per-connection mode on virtual threads), else {@code null}. */
+	private @Nullable PollerKey pollerKey;
 
 	NioConnection(NioEventLoop loop, NioListener listener, SocketChannel channel, @Nullable TcpHandler handler)
 			throws IOException {
-		super(loop, listener, (InetSocketAddress) channel.getRemoteAddress(), handler, loop.readBuffer, false);
+		this(loop, listener, channel, handler, (handler == null) ? new LevelTriggeredReadiness() : null);
+	}
+
+	private NioConnection(NioEventLoop loop, NioListener listener, SocketChannel channel, @Nullable TcpHandler handler,
+			@Nullable LevelTriggeredReadiness readiness) throws IOException {
+		super(loop, listener, (InetSocketAddress) channel.getRemoteAddress(), handler, loop.readBuffer, readiness);
+		this.readiness = readiness;
 		this.loop = loop;
 		this.channel = channel;
 		this.localAddress = (InetSocketAddress) channel.getLocalAddress();
@@ -60,40 +69,12 @@ final class NioConnection extends AbstractConnection {
 	// Readiness, on the stream poller
 
 	void pollerReady(int readyOps) {
-		pollerReady((readyOps & SelectionKey.OP_READ) != 0, (readyOps & SelectionKey.OP_WRITE) != 0);
+		this.readiness.pollerReported((readyOps & SelectionKey.OP_READ) != 0, (readyOps & SelectionKey.OP_WRITE) != 0,
+				false);
 	}
 
 	void pollerGone() {
-		pollerFailed();
-	}
-
-	@Override
-	protected boolean pollerWaits() {
-		NioStreamPoller streams = this.poller;
-		return streams != null && !streams.dead();
-	}
-
-	@Override
-	protected void armPoller(int ops) {
-		SelectionKey k = this.pollerKey;
-		try {
-			k.interestOpsOr(selectionOps(ops));
-		}
-		catch (CancelledKeyException ex) {
-			// closed: the loop wakes the handler
-			return;
-		}
-		this.poller.kick();
-	}
-
-	@Override
-	protected void disarmPoller(int ops) {
-		try {
-			this.pollerKey.interestOpsAnd(~selectionOps(ops));
-		}
-		catch (CancelledKeyException ex) {
-			// closed: the loop wakes the handler
-		}
+		this.readiness.pollerFailed();
 	}
 
 	// Transport primitives
@@ -104,10 +85,11 @@ final class NioConnection extends AbstractConnection {
 		NioStreamPoller streams = this.streamMode ? this.loop.poller() : null;
 		if (streams != null) {
 			// the handler waits through the poller; the loop's key stays for what the loop does
-			this.pollerKey = streams.register(this.channel, this);
-			this.poller = streams;
+			PollerKey registration = new PollerKey(streams, streams.register(this.channel, this));
+			this.pollerKey = registration;
+			this.readiness.usePoller(registration);
 			// only now: a report must find the key
-			this.pollerKey.interestOps(SelectionKey.OP_READ);
+			registration.key.interestOps(SelectionKey.OP_READ);
 			this.loop.pollerKeysChanged();
 		}
 	}
@@ -191,9 +173,9 @@ final class NioConnection extends AbstractConnection {
 		if (k != null) {
 			k.cancel();
 		}
-		SelectionKey p = this.pollerKey;
+		PollerKey p = this.pollerKey;
 		if (p != null) {
-			p.cancel();
+			p.key.cancel();
 			// the socket is closed once both selectors deregistered their keys
 			this.loop.pollerKeysChanged();
 		}
@@ -248,6 +230,47 @@ final class NioConnection extends AbstractConnection {
 	@Override
 	public SocketOptionsView socketOptions() {
 		return NioSockets.options(this.channel);
+	}
+
+	/** A thread-per-connection socket's key with the loop's stream poller. */
+	private static final class PollerKey implements ReadinessPoller {
+
+		private final NioStreamPoller poller;
+
+		private final SelectionKey key;
+
+		PollerKey(NioStreamPoller poller, SelectionKey key) {
+			this.poller = poller;
+			this.key = key;
+		}
+
+		@Override
+		public boolean works() {
+			return !this.poller.dead();
+		}
+
+		@Override
+		public void arm(int ops) {
+			try {
+				this.key.interestOpsOr(selectionOps(ops));
+			}
+			catch (CancelledKeyException ex) {
+				// closed: the loop wakes the handler
+				return;
+			}
+			this.poller.kick();
+		}
+
+		@Override
+		public void disarm(int ops) {
+			try {
+				this.key.interestOpsAnd(~selectionOps(ops));
+			}
+			catch (CancelledKeyException ex) {
+				// closed: the loop wakes the handler
+			}
+		}
+
 	}
 
 }

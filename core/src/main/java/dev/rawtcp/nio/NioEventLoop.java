@@ -201,15 +201,6 @@ final class NioEventLoop extends AbstractEventLoop {
 	}
 
 	@Override
-	protected void checkConnections() {
-		for (SelectionKey key : this.selector.keys().toArray(new SelectionKey[0])) {
-			if (key.attachment() instanceof NioConnection connection) {
-				connection.check(now());
-			}
-		}
-	}
-
-	@Override
 	protected void closeEverything() {
 		runRemainingTasks();
 		for (SelectionKey key : this.selector.keys().toArray(new SelectionKey[0])) {

@@ -30,8 +30,8 @@ import dev.rawtcp.internal.HandlerThreads;
  * blocks in {@code select()}; a handler that adds interest then wakes it. Only on JDK 24+,
  * where a virtual thread blocked in {@code select()} parks and frees its carrier
  * ({@link #SELECT_PARKS}). The loop keeps its
- * own key for what it does (flushing {@code Connection.write} bytes, lingering, the periodic
- * check, the close at exit).
+ * own key for what it does (flushing {@code Connection.write} bytes, lingering, the close at
+ * exit).
  */
 final class NioStreamPoller implements Runnable {
 

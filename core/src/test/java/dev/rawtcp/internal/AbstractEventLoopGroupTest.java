@@ -160,10 +160,6 @@ class AbstractEventLoopGroupTest {
 		}
 
 		@Override
-		protected void checkConnections() {
-		}
-
-		@Override
 		protected void closeEverything() {
 			runRemainingTasks();
 			this.released = true;

@@ -18,30 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LoopSupportTest {
 
 	@Test
-	void shouldScanAQuarterOfTheIdleTimeoutBetween10MillisAnd1Second() {
-		assertThat(PeriodicCheck.idleIntervalNanos(Duration.ZERO)).isZero();
-		assertThat(PeriodicCheck.idleIntervalNanos(Duration.ofMillis(400))).isEqualTo(Duration.ofMillis(100).toNanos());
-		assertThat(PeriodicCheck.idleIntervalNanos(Duration.ofMinutes(5))).isEqualTo(Duration.ofSeconds(1).toNanos());
-		assertThat(PeriodicCheck.idleIntervalNanos(Duration.ofMillis(1))).isEqualTo(Duration.ofMillis(10).toNanos());
-	}
-
-	@Test
-	void shouldScanOnlyWhileSomethingIsWatched() {
-		PeriodicCheck check = new PeriodicCheck();
-		assertThat(check.due(0)).isFalse();
-		assertThat(check.nextDeadline()).isEqualTo(Long.MAX_VALUE);
-		check.watch(100, 0);
-		assertThat(check.due(99)).isFalse();
-		assertThat(check.due(100)).isTrue();
-		assertThat(check.nextDeadline()).isEqualTo(200);
-		check.require(10, 100);
-		assertThat(check.nextDeadline()).isEqualTo(110);
-		check.unwatch();
-		assertThat(check.due(1000)).isFalse();
-		assertThat(check.nextDeadline()).isEqualTo(Long.MAX_VALUE);
-	}
-
-	@Test
 	void shouldRunDueTimersInDeadlineThenSchedulingOrder() {
 		LoopTimers timers = new LoopTimers();
 		List<String> ran = new ArrayList<>();
