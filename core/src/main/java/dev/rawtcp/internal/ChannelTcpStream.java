@@ -11,6 +11,7 @@ import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.rawtcp.ClosedByServerException;
 import dev.rawtcp.Connection;
 import dev.rawtcp.TcpStream;
 
@@ -97,21 +98,30 @@ public final class ChannelTcpStream implements TcpStream {
 		this.owner = Thread.currentThread();
 		try {
 			handler.handle(this);
-			try {
-				this.output.flushBuffer();
-			}
-			catch (IOException ex) {
-				// peer went away after the handler finished: nothing more to send
-			}
-			this.closed = true;
-			releaseBuffers();
-			this.channel.handlerFinished();
+			finish();
 		}
 		catch (Throwable ex) {
+			if (ClosedByServerException.isCause(ex)) {
+				// the server ended the stream (a stop, a time-out): the handler finished, as at end of stream
+				finish();
+				return;
+			}
 			this.closed = true;
 			releaseBuffers();
 			this.channel.handlerFailed(ex);
 		}
+	}
+
+	private void finish() {
+		try {
+			this.output.flushBuffer();
+		}
+		catch (IOException ex) {
+			// peer went away after the handler finished: nothing more to send
+		}
+		this.closed = true;
+		releaseBuffers();
+		this.channel.handlerFinished();
 	}
 
 	private void releaseBuffers() {

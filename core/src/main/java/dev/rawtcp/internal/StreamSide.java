@@ -6,6 +6,7 @@ import java.net.SocketException;
 import org.jspecify.annotations.Nullable;
 
 import dev.rawtcp.CloseReason;
+import dev.rawtcp.ClosedByServerException;
 import dev.rawtcp.Connection;
 import dev.rawtcp.FrameException;
 
@@ -105,7 +106,12 @@ final class StreamSide implements StreamChannel, StreamReadiness.Owner {
 				this.peerReset = true;
 				throw new SocketException("Connection reset");
 			}
-			return -1;
+			if (c.isInputClosed()) {
+				// the peer's end of stream came first
+				return -1;
+			}
+			// never -1 here: a reader would take an unfinished frame for the peer's last one
+			throw new ClosedByServerException(c.draining() ? CloseReason.SHUTDOWN : c.reason());
 		}
 		int seq = this.readiness.readSequence();
 		if (this.readiness.knownEmpty(seq)) {

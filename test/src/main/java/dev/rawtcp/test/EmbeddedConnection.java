@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 import dev.rawtcp.CloseReason;
+import dev.rawtcp.ClosedByServerException;
 import dev.rawtcp.Connection;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.SocketOptionsView;
@@ -260,7 +261,8 @@ public final class EmbeddedConnection implements Connection {
 	/**
 	 * The listener is shut down gracefully. An event-loop handler's connection stops reading
 	 * and is closed with reason {@link CloseReason#SHUTDOWN} once what is queued is flushed; a
-	 * stream handler reads what it was sent, then the end of its input, and the connection is
+	 * stream handler reads what it was sent, then a {@link ClosedByServerException} (never the
+	 * end of its input, so that no unfinished frame passes for a last one), and the connection is
 	 * closed with that reason when {@code handle} returns.
 	 */
 	public void closeForShutdown() {
@@ -782,7 +784,13 @@ public final class EmbeddedConnection implements Connection {
 			stream.flush();
 		}
 		catch (Throwable ex) {
-			error = ex;
+			if (ClosedByServerException.isCause(ex)) {
+				// the server ended the stream: the handler finished, as the transports count it
+				flushQuietly(stream);
+			}
+			else {
+				error = ex;
+			}
 		}
 		synchronized (this.monitor) {
 			// an I/O error because the connection was closed under the handler is no handler failure
@@ -792,6 +800,15 @@ public final class EmbeddedConnection implements Connection {
 			else {
 				startClose(CloseReason.NORMAL);
 			}
+		}
+	}
+
+	private static void flushQuietly(EmbeddedStream stream) {
+		try {
+			stream.flush();
+		}
+		catch (IOException ex) {
+			// closed under the handler: nothing more to send
 		}
 	}
 
@@ -999,8 +1016,12 @@ public final class EmbeddedConnection implements Connection {
 							c.bytesReceived += taken.length;
 							return taken.length;
 						}
-						if (c.inputShutdown || c.draining || c.state != State.OPEN) {
+						if (c.inputShutdown) {
 							return -1;
+						}
+						if (c.draining || c.state != State.OPEN) {
+							// as the transports: the server's end is never the peer's end of stream
+							throw new ClosedByServerException(c.draining ? CloseReason.SHUTDOWN : c.reason);
 						}
 						long left = (timeout > 0) ? deadline - System.nanoTime() : Long.MAX_VALUE;
 						if (left <= 0) {
