@@ -27,6 +27,8 @@ public final class ListenerStats {
 
 	private final LongAdder handlerErrors = new LongAdder();
 
+	private final LongAdder lingerResets = new LongAdder();
+
 	private final LongAdder frameErrors = new LongAdder();
 
 	private final LongAdder[] closed = new LongAdder[CloseReason.values().length];
@@ -70,6 +72,15 @@ public final class ListenerStats {
 	/** @return exceptions thrown by handlers */
 	public long handlerErrors() {
 		return this.handlerErrors.sum();
+	}
+
+	/**
+	 * Closing connections reset because the peer kept sending after the server's FIN: more than
+	 * a closing connection discards (64 KiB) arrived before the peer's own FIN.
+	 * @return the count
+	 */
+	public long lingerResets() {
+		return this.lingerResets.sum();
 	}
 
 	/** @return frames rejected by a codec (oversize or malformed) */
@@ -136,6 +147,10 @@ public final class ListenerStats {
 
 	public void recordFrameError() {
 		this.frameErrors.increment();
+	}
+
+	public void recordLingerReset() {
+		this.lingerResets.increment();
 	}
 
 	public void recordAcceptError(String errno) {

@@ -273,6 +273,17 @@ public abstract class AbstractConnection extends SocketConnection {
 		}
 	}
 
+	/**
+	 * The peer kept sending while this side lingered: reset, as Linux does when a socket is
+	 * closed with unread data, instead of reading on. The close reason stays. Loop thread.
+	 * @param discarded what was discarded
+	 */
+	final void resetLingering(long discarded) {
+		this.listener.log().lingerReset(this.remoteAddress, discarded);
+		setLingerZero();
+		finalClose();
+	}
+
 	final void abortNow(CloseReason why) {
 		if (this.state == CLOSED) {
 			return;

@@ -27,6 +27,12 @@ public final class ListenerLog {
 
 	private final ListenerStats stats;
 
+	/**
+	 * The most a closing connection reads and discards while it waits for the peer's FIN before it
+	 * resets (as Linux resets a socket closed with unread data).
+	 */
+	public static final int LINGER_DISCARD_LIMIT = 64 * 1024;
+
 	private final LogThrottle handlerErrors = new LogThrottle(10, TimeUnit.SECONDS);
 
 	private final LogThrottle connectionErrors = new LogThrottle(10, TimeUnit.SECONDS);
@@ -91,6 +97,22 @@ public final class ListenerLog {
 		if (suppressed >= 0) {
 			this.logger.warn("Listener '{}': closing {}: {} bytes would be queued, over write-buffer.limit {}{}",
 					this.listenerName, peer, wanted, limit, more(suppressed, "connection errors"));
+		}
+	}
+
+	/**
+	 * A closing connection discarded more than it may while it waited for the peer's FIN: counted,
+	 * and reset.
+	 * @param peer the connection's peer
+	 * @param discarded the bytes it discarded
+	 */
+	public void lingerReset(Object peer, long discarded) {
+		this.stats.recordLingerReset();
+		long suppressed = this.connectionErrors.tryAcquire();
+		if (suppressed >= 0) {
+			this.logger.warn("Listener '{}': resetting {}: it sent {} bytes after the server closed, over the {} a "
+					+ "closing connection discards{}", this.listenerName, peer, discarded, LINGER_DISCARD_LIMIT,
+					more(suppressed, "connection errors"));
 		}
 	}
 

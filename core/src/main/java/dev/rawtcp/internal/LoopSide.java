@@ -37,6 +37,9 @@ final class LoopSide {
 
 	private int interest;
 
+	/** Bytes read and dropped while lingering. */
+	private long discarded;
+
 	private volatile boolean readsSuspended;
 
 	/** Reads stop while the write queue is above its high water mark (event-loop mode). */
@@ -139,7 +142,10 @@ final class LoopSide {
 		}
 	}
 
-	/** While lingering: read and drop until the peer's FIN (or an error). */
+	/**
+	 * While lingering: read and drop until the peer's FIN (or an error), at most
+	 * {@link ListenerLog#LINGER_DISCARD_LIMIT} bytes: a peer that keeps sending is reset then.
+	 */
 	void discard() {
 		AbstractConnection c = this.connection;
 		for (int i = 0; i < MAX_DISCARDS_PER_WAKEUP; i++) {
@@ -152,6 +158,11 @@ final class LoopSide {
 				return;
 			}
 			if (n > 0) {
+				this.discarded += n;
+				if (this.discarded > ListenerLog.LINGER_DISCARD_LIMIT) {
+					c.resetLingering(this.discarded);
+					return;
+				}
 				continue;
 			}
 			if (n < 0) {

@@ -193,6 +193,72 @@ abstract class AbstractLimitsTest extends ReliabilityTestSupport {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
+	void shouldResetAPeerThatKeepsSendingAfterTheServerClosed(ListenerMode mode) throws Exception {
+		Codec codec = Codec.LINE;
+		Listener listener = (mode == ListenerMode.EVENT_LOOP)
+				? bind(config("lingering"), new FramedHandler(codec::decoder, codec::echo))
+				: bind(config("lingering"), (TcpStreamHandler) (stream) -> {
+					FrameReader frames = new FrameReader(stream.input(), codec.decoder());
+					for (byte[] frame; (frame = frames.readFrame()) != null;) {
+						codec.echo(stream.output(), frame);
+						stream.output().flush();
+					}
+				});
+		ListenerStats stats = listener.stats();
+		try (Bystander bystander = Bystander.start(connect(listener), codec::message)) {
+			Socket attacker = connect(listener);
+			long cpuBefore = serverCpuNanos();
+			// one line without its end, far over the maximum, pushed as fast as the server takes it
+			long most = 256L * 1024 * 1024;
+			AtomicLong written = new AtomicLong();
+			CompletableFuture<IOException> writing = CompletableFuture.supplyAsync(() -> {
+				byte[] chunk = new byte[64 * 1024];
+				Arrays.fill(chunk, (byte) 'x');
+				try {
+					OutputStream out = attacker.getOutputStream();
+					while (written.get() < most) {
+						out.write(chunk);
+						written.addAndGet(chunk.length);
+					}
+					return null;
+				}
+				catch (IOException ex) {
+					return ex;
+				}
+			});
+			IOException failure = writing.get(AWAIT.toMillis() * 3, TimeUnit.MILLISECONDS);
+			assertThat(failure).as("the writer is reset after %d bytes", written.get()).isNotNull();
+			// the server discarded at most 64 KiB after it closed: the rest is what the socket buffers held
+			assertThat(written.get()).isLessThan(most / 4);
+			System.out.printf("LINGER %s %s: peer reset after %d bytes written, server CPU %.3f s%n",
+					transport().tagValue(), mode.value(), written.get(), (serverCpuNanos() - cpuBefore) / 1e9);
+			await().atMost(AWAIT).until(() -> stats.lingerResets() == 1);
+			await().atMost(AWAIT).until(() -> stats.closed(CloseReason.ERROR) == 1);
+			assertThat(stats.frameErrors()).isEqualTo(1);
+			bystander.assertServed();
+			assertThat(stats.active()).isEqualTo(1);
+		}
+	}
+
+	/** CPU time of the server's threads (loops, pollers, handler threads) so far. */
+	private static long serverCpuNanos() {
+		java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+		long total = 0;
+		for (Thread thread : rawtcpThreadsAlive()) {
+			long cpu = threads.getThreadCpuTime(thread.getId());
+			total += Math.max(0, cpu);
+		}
+		return total;
+	}
+
+	private static List<Thread> rawtcpThreadsAlive() {
+		return Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("rawtcp-"))
+			.toList();
+	}
+
 	static Stream<Arguments> codecsAndModes() {
 		return Stream.of(Codec.values())
 			.flatMap((codec) -> Stream.of(ListenerMode.EVENT_LOOP, ListenerMode.THREAD_PER_CONNECTION)

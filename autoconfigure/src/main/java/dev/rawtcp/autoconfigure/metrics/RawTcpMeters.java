@@ -58,6 +58,11 @@ public enum RawTcpMeters implements MeterDocumentation {
 	HANDLER_ERRORS("rawtcp.handler.errors", Meter.Type.COUNTER, null, "Exceptions thrown by handlers",
 			ListenerTags.values()),
 
+	/** Closing connections reset because the peer kept sending past what a closing connection discards. */
+	LINGER_RESETS("rawtcp.connections.linger.resets", Meter.Type.COUNTER, null,
+			"Closing connections reset because the peer sent over 64 KiB after the server's FIN",
+			ListenerTags.values()),
+
 	/** Frames a codec rejected (too long or malformed), each closing its connection. */
 	FRAME_ERRORS("rawtcp.frame.errors", Meter.Type.COUNTER, null,
 			"Frames rejected by a codec (too long or malformed), each closing its connection", ListenerTags.values()),

@@ -161,6 +161,7 @@ class RawTcpListenerMetricsTests {
 		listener.stop(Duration.ZERO);
 		assertThat(states()).containsExactly(0.0, 0.0, 0.0, 1.0);
 		assertThat(counter("rawtcp.frame.errors")).isZero();
+		assertThat(counter("rawtcp.connections.linger.resets")).isZero();
 	}
 
 	/** The state gauge's values for running, paused, draining and stopped. */

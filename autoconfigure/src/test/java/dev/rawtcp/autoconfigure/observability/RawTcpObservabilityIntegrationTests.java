@@ -299,7 +299,7 @@ class RawTcpObservabilityIntegrationTests {
 		for (String name : List.of("rawtcp_connections_active", "rawtcp_connections_accepted_total",
 				"rawtcp_connections_rejected_total", "rawtcp_bytes_received_bytes_total",
 				"rawtcp_bytes_sent_bytes_total", "rawtcp_accept_queue_size", "rawtcp_accept_queue_limit",
-				"rawtcp_handler_errors_total", "rawtcp_frame_errors_total")) {
+				"rawtcp_handler_errors_total", "rawtcp_frame_errors_total", "rawtcp_connections_linger_resets_total")) {
 			assertThat(scrape(body, name, ECHO)).as(name).isNotNull();
 		}
 		for (String reason : List.of("normal", "reset", "idle", "error", "shutdown")) {
