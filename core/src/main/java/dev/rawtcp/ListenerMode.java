@@ -22,4 +22,19 @@ public enum ListenerMode {
 		return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
 	}
 
+	/**
+	 * Whether a handler can serve a listener of this mode: a {@link TcpHandler} for
+	 * {@code event-loop}, a {@link TcpStreamHandler} for {@code thread-per-connection}, either for
+	 * {@code auto}.
+	 * @param handler the handler
+	 * @return whether it fits
+	 */
+	public boolean accepts(Object handler) {
+		return switch (this) {
+			case EVENT_LOOP -> handler instanceof TcpHandler;
+			case THREAD_PER_CONNECTION -> handler instanceof TcpStreamHandler;
+			case AUTO -> handler instanceof TcpHandler || handler instanceof TcpStreamHandler;
+		};
+	}
+
 }

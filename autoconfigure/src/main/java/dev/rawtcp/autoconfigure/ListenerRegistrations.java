@@ -214,7 +214,7 @@ final class ListenerRegistrations {
 				throw new NoSuchHandlerBeanException(this.name, keyOf("handler"), name, handlerBeans);
 			}
 			Object handler = ListenerRegistrations.this.beanFactory.getBean(name);
-			if (!Registration.fits(mode, handler)) {
+			if (!mode.accepts(handler)) {
 				throw new HandlerModeMismatchException(this.name, keyOf("mode"), mode, name, handler.getClass());
 			}
 			return handler;

@@ -252,22 +252,8 @@ public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 		 */
 		public Registration {
 			Assert.notNull(config, "'config' must not be null");
-			Assert.isTrue(fits(config.mode(), handler), () -> "Handler of listener '" + config.name() + "' ("
+			Assert.isTrue(config.mode().accepts(handler), () -> "Handler of listener '" + config.name() + "' ("
 					+ handler.getClass().getName() + ") does not fit mode '" + config.mode().value() + "'");
-		}
-
-		/**
-		 * Whether a handler can serve a listener of a mode.
-		 * @param mode the mode
-		 * @param handler the handler
-		 * @return whether it fits
-		 */
-		public static boolean fits(ListenerMode mode, Object handler) {
-			return switch (mode) {
-				case EVENT_LOOP -> handler instanceof TcpHandler;
-				case THREAD_PER_CONNECTION -> handler instanceof TcpStreamHandler;
-				case AUTO -> handler instanceof TcpHandler || handler instanceof TcpStreamHandler;
-			};
 		}
 
 		/**
