@@ -94,6 +94,18 @@ public abstract class AbstractStreamPollerTest extends TransportTestSupport {
 		assertThat(pollerDispatched(group())).as("events the pollers dispatched").isGreaterThan(clients * 100L);
 	}
 
+	/**
+	 * Virtual handler threads without a stream poller, woken through the loop: nio on JDK 21-23,
+	 * or on a newer JDK with {@code -Ddev.rawtcp.nio.streamPoller=false}, as CI runs it.
+	 */
+	@Test
+	void shouldServeVirtualHandlerThreadsThroughTheLoopWithoutAPoller() throws Exception {
+		assumeTrue(HandlerThreads.virtual() && !pollerEnabled(), "needs virtual threads and the poller off");
+		Listener listener = bind(BATCHING_ECHO);
+		runClients(16, (seed) -> exchange(listener.port(), seed, 50));
+		assertThat(pollerDispatched(group())).as("no stream poller exists").isEqualTo(-1);
+	}
+
 	@Test
 	void shouldNotMakeAStreamPollerForEventLoopConnections() throws Exception {
 		Listener listener = group().bind(ListenerConfig.builder("loop").host("127.0.0.1").port(0).build(), ECHO);
