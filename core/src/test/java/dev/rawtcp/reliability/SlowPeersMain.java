@@ -22,11 +22,7 @@ import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerMode;
 import dev.rawtcp.ListenerStats;
-import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
-import dev.rawtcp.codec.FramedHandler;
-import dev.rawtcp.codec.LineEncoder;
-import dev.rawtcp.codec.LineReader;
 import dev.rawtcp.transport.EventLoopGroups;
 
 /**
@@ -56,24 +52,11 @@ public final class SlowPeersMain {
 				.port(0)
 				.frameTimeout(frameTimeout)
 				.build();
-			LineEncoder lines = new LineEncoder();
-			Listener listener = (mode == ListenerMode.EVENT_LOOP)
-					? group.bind(config, FramedHandler.lines(1024, (connection, line) -> lines.write(connection, line)))
-					: group.bind(config, streamEcho());
+			AbstractFrameTimeoutTest.Framing lines = AbstractFrameTimeoutTest.Framing.LINES;
+			Listener listener = (mode == ListenerMode.EVENT_LOOP) ? group.bind(config, lines.handler())
+					: group.bind(config, lines.streamHandler());
 			run(listener, clients, frameTimeout, threadsBefore, transport, mode);
 		}
-	}
-
-	private static TcpStreamHandler streamEcho() {
-		return (stream) -> {
-			LineReader in = new LineReader(stream.input(), 1024);
-			LineEncoder out = new LineEncoder();
-			OutputStream output = stream.output();
-			for (String line; (line = in.readLine()) != null;) {
-				out.write(output, line);
-				output.flush();
-			}
-		};
 	}
 
 	private static void run(Listener listener, int count, Duration frameTimeout, int threadsBefore,
@@ -144,8 +127,17 @@ public final class SlowPeersMain {
 			}
 			bystander.stop();
 			bystanderThread.join(5000);
-			report(transport, mode, count, frameTimeout, closedAfter, bystander, threadsBefore, peakThreads,
-					stats);
+			long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+			while (stats.active() > open && System.nanoTime() < settle) {
+				Thread.sleep(10);
+			}
+			while (ManagementFactory.getThreadMXBean().getThreadCount() > threadsBefore + 4 + open
+					&& System.nanoTime() < settle) {
+				Thread.sleep(10);
+			}
+			int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
+			report(transport, mode, count, frameTimeout, closedAfter, bystander,
+					new int[] { threadsBefore, peakThreads, threadsAfter }, stats);
 			for (SocketChannel channel : channels) {
 				channel.close();
 			}
@@ -153,20 +145,20 @@ public final class SlowPeersMain {
 	}
 
 	private static void report(Transport transport, ListenerMode mode, int count, Duration frameTimeout,
-			long[] closedAfter, Bystander bystander, int threadsBefore, int peakThreads, ListenerStats stats) {
+			long[] closedAfter, Bystander bystander, int[] threads, ListenerStats stats) {
 		long[] closed = Arrays.stream(closedAfter).filter((t) -> t >= 0).sorted().toArray();
 		long[] rtt = Arrays.copyOf(bystander.rtt, bystander.rounds);
 		Arrays.sort(rtt);
 		System.out.printf(Locale.ROOT,
 				"%s %s clients=%d frame-timeout=%ds: closed %d (frame-timeout %d) at %s s after the first byte; "
 						+ "kept %d; bystander %d round trips, %d failures, rtt p50 %s ms p99 %s ms max %s ms; "
-						+ "threads %d before, %d peak%n",
+						+ "threads %d before, %d peak, %d after%n",
 				transport, mode, count, frameTimeout.toSeconds(), closed.length,
 				stats.closed(CloseReason.FRAME_TIMEOUT),
 				(closed.length > 0) ? seconds(closed[0]) + "–" + seconds(closed[closed.length - 1]) : "-",
 				count - closed.length, rtt.length, bystander.failures, millis(percentile(rtt, 0.5)),
-				millis(percentile(rtt, 0.99)), millis((rtt.length > 0) ? rtt[rtt.length - 1] : 0), threadsBefore,
-				peakThreads);
+				millis(percentile(rtt, 0.99)), millis((rtt.length > 0) ? rtt[rtt.length - 1] : 0), threads[0],
+				threads[1], threads[2]);
 	}
 
 	private static long percentile(long[] sorted, double p) {
