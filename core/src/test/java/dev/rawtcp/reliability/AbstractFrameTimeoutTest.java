@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +99,43 @@ abstract class AbstractFrameTimeoutTest extends ReliabilityTestSupport {
 		finally {
 			logger.detachAppender(appender);
 		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
+	void shouldTimeEachFrameFromItsOwnFirstByteWhenFramesArriveBackToBack(ListenerMode mode) throws Exception {
+		Listener listener = bindFramedEcho(config("pipelined").frameTimeout(FRAME_TIMEOUT), mode, Framing.LINES);
+		ListenerStats stats = listener.stats();
+		try (Socket client = connect(listener)) {
+			OutputStream out = client.getOutputStream();
+			InputStream in = client.getInputStream();
+			// each write ends one line and starts the next: the decoder always holds a partial frame,
+			// for 2.5 frame timeouts, and each frame takes about 20 ms
+			out.write('0');
+			long until = System.nanoTime() + FRAME_TIMEOUT.toNanos() * 5 / 2;
+			int lines = 0;
+			for (int i = 1; i < 1000 && System.nanoTime() < until; i++) {
+				Thread.sleep(20);
+				out.write(("\n" + i).getBytes(StandardCharsets.US_ASCII));
+				lines++;
+			}
+			out.write('\n');
+			lines++;
+			for (int i = 0; i < lines; i++) {
+				assertThat(readLine(in)).isEqualTo(Integer.toString(i));
+			}
+			assertThat(stats.closed(CloseReason.FRAME_TIMEOUT)).isZero();
+			assertThat(stats.active()).isEqualTo(1);
+		}
+	}
+
+	private static String readLine(InputStream in) throws IOException {
+		StringBuilder line = new StringBuilder();
+		for (int b; (b = in.read()) != '\n';) {
+			assertThat(b).as("end of stream inside a line").isNotNegative();
+			line.append((char) b);
+		}
+		return line.toString();
 	}
 
 	/**
