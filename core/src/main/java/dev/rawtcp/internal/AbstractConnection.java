@@ -162,12 +162,12 @@ public abstract class AbstractConnection extends SocketConnection {
 		long due = nextDeadline();
 		if (due != Long.MAX_VALUE && now - due >= 0) {
 			if (this.state == OPEN) {
-				boolean frameLate = frameOverdue(now);
-				if (frameLate) {
-					this.listener.log().frameTimedOut(this.remoteAddress, this.listener.frameTimeoutNanos());
+				// a handler thread may end its frame meanwhile: decide on what is overdue now
+				CloseReason late = overdue(now);
+				if (late != null) {
+					startClose(late);
+					wakeHandler();
 				}
-				startClose(frameLate ? CloseReason.FRAME_TIMEOUT : CloseReason.IDLE);
-				wakeHandler();
 			}
 			else {
 				// the peer stopped reading what is left to flush, or the time to linger or drain is over
@@ -193,10 +193,16 @@ public abstract class AbstractConnection extends SocketConnection {
 		return ((start != NO_FRAME) ? start : this.loop.now()) + timeout;
 	}
 
-	private boolean frameOverdue(long now) {
+	/** @return why an open connection is to be closed now (frame timeout, else idle), or {@code null} */
+	private @Nullable CloseReason overdue(long now) {
 		long start = this.frameStart;
-		long timeout = this.listener.frameTimeoutNanos();
-		return timeout > 0 && start != NO_FRAME && now - (start + timeout) >= 0;
+		long frame = this.listener.frameTimeoutNanos();
+		if (frame > 0 && start != NO_FRAME && now - (start + frame) >= 0) {
+			this.listener.log().frameTimedOut(this.remoteAddress, frame);
+			return CloseReason.FRAME_TIMEOUT;
+		}
+		long idle = this.listener.idleTimeoutNanos();
+		return (idle > 0 && now - (this.lastActivity + idle) >= 0) ? CloseReason.IDLE : null;
 	}
 
 	/**
