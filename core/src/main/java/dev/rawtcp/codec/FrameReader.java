@@ -47,11 +47,11 @@ public final class FrameReader {
 
 	private final FrameSink<RuntimeException> sink = this::add;
 
+	private final FrameDeadline deadline;
+
 	private @Nullable CodecException failure;
 
 	private boolean endOfStream;
-
-	private final FrameDeadline deadline;
 
 	/**
 	 * Create a reader.
