@@ -18,14 +18,18 @@ public enum CloseReason {
 	ERROR,
 
 	/** Closed because the listener was shut down. */
-	SHUTDOWN;
+	SHUTDOWN,
+
+	/** A frame was not complete within the listener's {@code frame-timeout} of its first byte. */
+	FRAME_TIMEOUT;
 
 	/**
-	 * Lower-case value used in metric tags.
+	 * Lower-case value used in metric tags and by the endpoint, words joined by {@code -}
+	 * ({@code frame-timeout}).
 	 * @return the tag value
 	 */
 	public String tagValue() {
-		return name().toLowerCase(java.util.Locale.ROOT);
+		return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
 	}
 
 }

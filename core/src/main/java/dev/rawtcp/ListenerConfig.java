@@ -149,6 +149,11 @@ public final class ListenerConfig {
 		return get(ListenerOption.IDLE_TIMEOUT);
 	}
 
+	/** @return {@link ListenerOption#FRAME_TIMEOUT}; zero never closes */
+	public Duration frameTimeout() {
+		return get(ListenerOption.FRAME_TIMEOUT);
+	}
+
 	/** @return {@link ListenerOption#MAX_CONNECTIONS} */
 	public int maxConnections() {
 		return get(ListenerOption.MAX_CONNECTIONS);
@@ -340,6 +345,10 @@ public final class ListenerConfig {
 
 		public Builder idleTimeout(Duration idleTimeout) {
 			return option(ListenerOption.IDLE_TIMEOUT, idleTimeout);
+		}
+
+		public Builder frameTimeout(Duration frameTimeout) {
+			return option(ListenerOption.FRAME_TIMEOUT, frameTimeout);
 		}
 
 		public Builder maxConnections(int maxConnections) {

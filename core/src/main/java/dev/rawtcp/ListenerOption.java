@@ -86,6 +86,10 @@ public final class ListenerOption<T> {
 	public static final ListenerOption<Duration> IDLE_TIMEOUT = setting("idle-timeout", Duration.class, Duration.ZERO,
 			Duration.ZERO, MAX_TIMER);
 
+	/** Close a connection whose frame is not complete this long after its first byte; zero never does. */
+	public static final ListenerOption<Duration> FRAME_TIMEOUT = setting("frame-timeout", Duration.class,
+			Duration.ZERO, Duration.ZERO, MAX_TIMER);
+
 	/** Open connections beyond which new ones are accepted and closed at once; at most Linux's default fs.nr_open. */
 	public static final ListenerOption<Integer> MAX_CONNECTIONS = setting("max-connections", Integer.class, 10000, 1,
 			1 << 20);

@@ -86,6 +86,11 @@ public class RawTcpProperties {
 	private Duration idleTimeout = Duration.ZERO;
 
 	/**
+	 * Close a connection whose frame (a FramedHandler's or a FrameReader's) is not complete this long after its first byte, at most 24d; 0 never does.
+	 */
+	private Duration frameTimeout = Duration.ZERO;
+
+	/**
 	 * Open connections per listener, 1 to 1048576, beyond which new ones are accepted and closed at once, counted as rejected.
 	 */
 	private int maxConnections = 10000;
@@ -211,6 +216,14 @@ public class RawTcpProperties {
 
 	public void setIdleTimeout(Duration idleTimeout) {
 		this.idleTimeout = idleTimeout;
+	}
+
+	public Duration getFrameTimeout() {
+		return this.frameTimeout;
+	}
+
+	public void setFrameTimeout(Duration frameTimeout) {
+		this.frameTimeout = frameTimeout;
 	}
 
 	public int getMaxConnections() {
@@ -469,6 +482,11 @@ public class RawTcpProperties {
 		private @Nullable Duration idleTimeout;
 
 		/**
+		 * Close a connection whose frame is not complete this long after its first byte; defaults to rawtcp.frame-timeout.
+		 */
+		private @Nullable Duration frameTimeout;
+
+		/**
 		 * Open connections beyond which new ones are rejected; defaults to rawtcp.max-connections.
 		 */
 		private @Nullable Integer maxConnections;
@@ -569,6 +587,14 @@ public class RawTcpProperties {
 
 		public void setIdleTimeout(@Nullable Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
+		}
+
+		public @Nullable Duration getFrameTimeout() {
+			return this.frameTimeout;
+		}
+
+		public void setFrameTimeout(@Nullable Duration frameTimeout) {
+			this.frameTimeout = frameTimeout;
 		}
 
 		public @Nullable Integer getMaxConnections() {

@@ -96,7 +96,7 @@ class RawTcpAutoConfigurationTests {
 		return Stream.of("backlog=77", "mode=event-loop", "handler=echoHandler", "reuse-address=false",
 				"reuse-port=true", "tcp-no-delay=false", "keepalive.enabled=false", "keepalive.idle=21s",
 				"keepalive.interval=1500ms", "keepalive.count=4", "user-timeout=7s", "idle-timeout=2m",
-				"max-connections=12", "receive-buffer-size=128KB", "send-buffer-size=256KB",
+				"frame-timeout=4s", "max-connections=12", "receive-buffer-size=128KB", "send-buffer-size=256KB",
 				"write-buffer.low-water-mark=1KB", "write-buffer.high-water-mark=2KB", "write-buffer.limit=3MB",
 				"shutdown.grace-period=3s")
 			.map(prefix::concat)
@@ -118,6 +118,7 @@ class RawTcpAutoConfigurationTests {
 			.keepAliveCount(4)
 			.userTimeout(Duration.ofSeconds(7))
 			.idleTimeout(Duration.ofMinutes(2))
+			.frameTimeout(Duration.ofSeconds(4))
 			.maxConnections(12)
 			.receiveBufferSize(128 * 1024)
 			.sendBufferSize(256 * 1024)
@@ -377,6 +378,10 @@ class RawTcpAutoConfigurationTests {
 						echo + "port=0", echo + "shutdown.grace-period=2h"),
 				invalid("idle-timeout that overflows nanoseconds", echo + "idle-timeout", "between 0s and 24d",
 						"rawtcp.listeners.a.port=0", echo + "port=0", echo + "idle-timeout=200000d"),
+				invalid("listener frame-timeout beyond 24 days", echo + "frame-timeout", "between 0s and 24d",
+						echo + "port=0", echo + "frame-timeout=25d"),
+				invalid("negative frame-timeout", "rawtcp.frame-timeout", "between 0s and 24d",
+						"rawtcp.frame-timeout=-1s"),
 				invalid("user-timeout beyond an int of milliseconds", "rawtcp.user-timeout", "between 0s and 24d",
 						"rawtcp.user-timeout=25d"),
 				invalid("two listeners on one host and port", "rawtcp.listeners.b.port",

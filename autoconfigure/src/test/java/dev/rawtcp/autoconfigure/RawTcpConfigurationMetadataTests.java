@@ -51,6 +51,7 @@ class RawTcpConfigurationMetadataTests {
 		defaults.put("rawtcp.keepalive.count", 9);
 		defaults.put("rawtcp.user-timeout", "0s");
 		defaults.put("rawtcp.idle-timeout", "0s");
+		defaults.put("rawtcp.frame-timeout", "0s");
 		defaults.put("rawtcp.max-connections", 10000);
 		defaults.put("rawtcp.receive-buffer-size", null);
 		defaults.put("rawtcp.send-buffer-size", null);

@@ -8,6 +8,8 @@ import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.rawtcp.internal.ChannelTcpStream;
+
 /**
  * Reads whole frames from a blocking {@link InputStream}, for thread-per-connection handlers.
  * <p>
@@ -16,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  * {@value #READ_SIZE} bytes and the complete frames of that read not returned yet. An oversize
  * or malformed frame raises its {@link CodecException} once the frames before it have been
  * returned, and again on every later call. Not thread-safe.
+ * <p>
+ * On a connection's {@code TcpStream.input()}, the listener's {@code frame-timeout} applies:
+ * a frame not complete that long after its first byte closes the connection, and the reader
+ * throws {@link FrameTimeoutException} instead of returning the partial frame.
  *
  * <pre>{@code
  * FrameReader frames = new FrameReader(stream.input(), new LengthFieldDecoder(4, 1 << 20));
@@ -41,6 +47,8 @@ public final class FrameReader {
 
 	private final FrameSink<RuntimeException> sink = this::add;
 
+	private final FrameDeadline deadline;
+
 	private @Nullable CodecException failure;
 
 	private boolean endOfStream;
@@ -53,6 +61,7 @@ public final class FrameReader {
 	public FrameReader(InputStream input, FrameDecoder decoder) {
 		this.input = Objects.requireNonNull(input, "'input' must not be null");
 		this.decoder = Objects.requireNonNull(decoder, "'decoder' must not be null");
+		this.deadline = new FrameDeadline(ChannelTcpStream.connectionOf(input));
 	}
 
 	/**
@@ -61,6 +70,8 @@ public final class FrameReader {
 	 * @throws FrameTooLongException if the next frame exceeds the maximum frame length (known
 	 * before the rest of it is read)
 	 * @throws CodecException if the next frame is malformed
+	 * @throws FrameTimeoutException if the connection was closed because the frame was not
+	 * complete within the listener's frame timeout
 	 * @throws IOException if the stream fails (a read timeout leaves the reader usable)
 	 */
 	public byte @Nullable [] readFrame() throws IOException {
@@ -71,15 +82,30 @@ public final class FrameReader {
 			if (this.endOfStream) {
 				return null;
 			}
-			int n = this.input.read(this.readBuffer);
+			int n;
+			try {
+				n = this.input.read(this.readBuffer);
+			}
+			catch (IOException ex) {
+				this.deadline.checkNotExpired();
+				throw ex;
+			}
 			try {
 				if (n < 0) {
+					// the transport's close at the deadline ends the input too: not the peer's end
+					this.deadline.checkNotExpired();
 					this.endOfStream = true;
 					this.decoder.endOfInput(this.sink);
 				}
 				else {
+					int before = this.frames.size();
 					this.chunk.clear().limit(n);
-					this.decoder.decode(this.chunk, this.sink);
+					try {
+						this.decoder.decode(this.chunk, this.sink);
+					}
+					finally {
+						this.deadline.decoded(this.decoder, this.frames.size() != before);
+					}
 				}
 			}
 			catch (CodecException ex) {

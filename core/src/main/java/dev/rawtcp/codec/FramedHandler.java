@@ -21,7 +21,9 @@ import dev.rawtcp.TcpHandler;
  * {@link #onData}, so the transport logs one line, counts a frame error and closes the
  * connection with reason {@link CloseReason#ERROR}. When the peer shuts down its output, an
  * unterminated last line is delivered, and a partial length-field frame is such an error.
- * Frames after the one whose handler closed the connection are dropped.
+ * Frames after the one whose handler closed the connection are dropped. With the listener's
+ * {@code frame-timeout} set, a frame not complete that long after its first byte closes the
+ * connection with reason {@link CloseReason#FRAME_TIMEOUT}; its partial frame is dropped.
  *
  * <pre>{@code
  * LineEncoder lines = new LineEncoder();
@@ -119,13 +121,14 @@ public final class FramedHandler implements TcpHandler {
 			session = new Session(connection, this.decoders.get(), this.handler, this.lines);
 			connection.attribute(DECODER_ATTRIBUTE, session);
 		}
-		session.decoder.decode(data, session);
+		session.decode(data);
 	}
 
 	@Override
 	public void onInputClosed(Connection connection) throws Exception {
 		Session session = connection.attribute(DECODER_ATTRIBUTE);
-		if (session != null) {
+		if (session != null && !session.deadline.expired()) {
+			// after a frame timeout the partial frame is dropped: it is neither a last line nor an error
 			session.decoder.endOfInput(session);
 		}
 		this.handler.onInputClosed(connection);
@@ -174,16 +177,33 @@ public final class FramedHandler implements TcpHandler {
 
 		private final @Nullable Charset charset;
 
+		private final FrameDeadline deadline;
+
+		/** Frames emitted by the current {@link #decode} call. */
+		private boolean emitted;
+
 		Session(Connection connection, FrameDecoder decoder, FrameHandler handler, @Nullable LineHandler lines) {
 			this.connection = connection;
 			this.decoder = Objects.requireNonNull(decoder, "'decoders' must not supply null");
 			this.handler = handler;
 			this.lines = lines;
 			this.charset = (lines != null) ? ((LineDecoder) decoder).charset() : null;
+			this.deadline = new FrameDeadline(connection);
+		}
+
+		void decode(ByteBuffer data) throws Exception {
+			this.emitted = false;
+			try {
+				this.decoder.decode(data, this);
+			}
+			finally {
+				this.deadline.decoded(this.decoder, this.emitted);
+			}
 		}
 
 		@Override
 		public void accept(ByteBuffer frame) throws Exception {
+			this.emitted = true;
 			if (this.connection.isOpen()) {
 				if (this.lines != null && this.charset != null) {
 					this.lines.onLine(this.connection, text(frame, this.charset));

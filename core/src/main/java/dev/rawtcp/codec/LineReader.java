@@ -59,6 +59,8 @@ public final class LineReader {
 	 * at the end of the stream.
 	 * @return the line without its delimiter, or {@code null} at the end of the stream
 	 * @throws FrameTooLongException if the line exceeds the maximum (known before its end is read)
+	 * @throws FrameTimeoutException if the connection was closed because the line was not
+	 * complete within the listener's frame timeout
 	 * @throws IOException if the stream fails
 	 */
 	public @Nullable String readLine() throws IOException {

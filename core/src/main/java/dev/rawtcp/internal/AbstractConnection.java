@@ -31,6 +31,8 @@ public abstract class AbstractConnection extends SocketConnection {
 	/** A closing connection whose peer takes nothing for this long is aborted. */
 	private static final long CLOSE_STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+	private static final long NO_FRAME = Long.MIN_VALUE;
+
 	private static final int OPEN = 0;
 
 	private static final int CLOSING = 1;
@@ -61,6 +63,9 @@ public abstract class AbstractConnection extends SocketConnection {
 	private volatile boolean draining;
 
 	private volatile boolean socketClosed;
+
+	/** When the frame in progress got its first byte ({@link System#nanoTime()}), or {@link #NO_FRAME}. */
+	private volatile long frameStart = NO_FRAME;
 
 	/**
 	 * Create a connection.
@@ -139,7 +144,9 @@ public abstract class AbstractConnection extends SocketConnection {
 		long idle = this.listener.idleTimeoutNanos();
 		switch (this.state) {
 			case OPEN:
-				return (idle > 0) ? this.lastActivity + idle : Long.MAX_VALUE;
+				long open = (idle > 0) ? this.lastActivity + idle : Long.MAX_VALUE;
+				long frame = frameDeadline();
+				return (frame != Long.MAX_VALUE && (open == Long.MAX_VALUE || frame - open < 0)) ? frame : open;
 			case CLOSING:
 				long stalled = this.lastActivity + ((idle > 0 && idle < CLOSE_STALL_NANOS) ? idle : CLOSE_STALL_NANOS);
 				return (this.drainDeadline != 0 && this.drainDeadline - stalled < 0) ? this.drainDeadline : stalled;
@@ -155,8 +162,12 @@ public abstract class AbstractConnection extends SocketConnection {
 		long due = nextDeadline();
 		if (due != Long.MAX_VALUE && now - due >= 0) {
 			if (this.state == OPEN) {
-				startClose(CloseReason.IDLE);
-				wakeHandler();
+				// a handler thread may end its frame meanwhile: decide on what is overdue now
+				CloseReason late = overdue(now);
+				if (late != null) {
+					startClose(late);
+					wakeHandler();
+				}
 			}
 			else {
 				// the peer stopped reading what is left to flush, or the time to linger or drain is over
@@ -164,6 +175,56 @@ public abstract class AbstractConnection extends SocketConnection {
 			}
 		}
 		updateDeadline();
+	}
+
+	// Frame deadline: the frame start is set by the codec (loop or handler thread), read by the loop
+
+	/**
+	 * When the frame in progress must be complete. With a frame timeout and no frame in
+	 * progress, the connection looks again one timeout from now: a frame starting later
+	 * cannot be due earlier, so the codec never has to reach the loop.
+	 */
+	private long frameDeadline() {
+		long timeout = this.listener.frameTimeoutNanos();
+		if (timeout <= 0) {
+			return Long.MAX_VALUE;
+		}
+		long start = this.frameStart;
+		return ((start != NO_FRAME) ? start : this.loop.now()) + timeout;
+	}
+
+	/** @return why an open connection is to be closed now (frame timeout, else idle), or {@code null} */
+	private @Nullable CloseReason overdue(long now) {
+		long start = this.frameStart;
+		long frame = this.listener.frameTimeoutNanos();
+		if (frame > 0 && start != NO_FRAME && now - (start + frame) >= 0) {
+			this.listener.log().frameTimedOut(this.remoteAddress, frame);
+			return CloseReason.FRAME_TIMEOUT;
+		}
+		long idle = this.listener.idleTimeoutNanos();
+		return (idle > 0 && now - (this.lastActivity + idle) >= 0) ? CloseReason.IDLE : null;
+	}
+
+	/**
+	 * The codec holds the first bytes of a frame now: the frame timeout runs from here. Loop
+	 * or handler thread; does nothing without a frame timeout.
+	 */
+	public final void frameStarted() {
+		if (this.listener.frameTimeoutNanos() > 0) {
+			this.frameStart = this.loop.inLoop() ? this.loop.now() : System.nanoTime();
+		}
+	}
+
+	/** The codec holds no partial frame any more. Loop or handler thread. */
+	public final void frameEnded() {
+		if (this.frameStart != NO_FRAME) {
+			this.frameStart = NO_FRAME;
+		}
+	}
+
+	/** @return whether the connection was closed because a frame missed its deadline */
+	public final boolean closedForFrameTimeout() {
+		return this.state != OPEN && this.reason == CloseReason.FRAME_TIMEOUT;
 	}
 
 	// Writing and flow control

@@ -70,6 +70,8 @@ public abstract class AbstractListener implements Listener {
 
 	private final long idleTimeoutNanos;
 
+	private final long frameTimeoutNanos;
+
 	private volatile ListenerState state = ListenerState.RUNNING;
 
 	/** Set by the first stop: whoever sets it runs the stop, every other caller waits for {@link #stopped}. */
@@ -106,6 +108,7 @@ public abstract class AbstractListener implements Listener {
 		this.handlerThreads = (streamHandler != null) ? HandlerThreads.factory(config.name()) : null;
 		this.localAddress = localAddress;
 		this.idleTimeoutNanos = config.idleTimeout().toNanos();
+		this.frameTimeoutNanos = config.frameTimeout().toNanos();
 		this.log = new ListenerLog(logger, config.name(), this.stats);
 	}
 
@@ -226,6 +229,10 @@ public abstract class AbstractListener implements Listener {
 
 	final long idleTimeoutNanos() {
 		return this.idleTimeoutNanos;
+	}
+
+	final long frameTimeoutNanos() {
+		return this.frameTimeoutNanos;
 	}
 
 	final Thread newHandlerThread(ChannelTcpStream stream) {

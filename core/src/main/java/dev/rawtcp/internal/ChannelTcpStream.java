@@ -53,6 +53,15 @@ public final class ChannelTcpStream implements TcpStream {
 		return this.channel.connection();
 	}
 
+	/**
+	 * The connection whose input this is, for the framed readers' frame deadline.
+	 * @param input an input stream
+	 * @return the connection if {@code input} is a {@link #input()}, else {@code null}
+	 */
+	public static @Nullable Connection connectionOf(InputStream input) {
+		return (input instanceof In in) ? in.connection() : null;
+	}
+
 	@Override
 	public InputStream input() {
 		return this.input;
@@ -135,6 +144,10 @@ public final class ChannelTcpStream implements TcpStream {
 		private @Nullable StreamBuffer buffer;
 
 		private boolean eof;
+
+		Connection connection() {
+			return ChannelTcpStream.this.channel.connection();
+		}
 
 		/** Make bytes available; false at end of stream. */
 		private boolean fill() throws IOException {

@@ -10,7 +10,7 @@ import dev.rawtcp.ListenerStats;
 
 /**
  * Counts and logs what goes wrong on one listener: handler exceptions, write queues over
- * their limit, I/O errors and accept errors. Each kind is logged at most once per 10 s
+ * their limit, frames over their deadline, I/O errors and accept errors. Each kind is logged at most once per 10 s
  * (with the number of events held back), so a fault hitting every connection cannot flood
  * the log. Thread-safe. Internal.
  */
@@ -36,6 +36,8 @@ public final class ListenerLog {
 	private final LogThrottle handlerErrors = new LogThrottle(10, TimeUnit.SECONDS);
 
 	private final LogThrottle connectionErrors = new LogThrottle(10, TimeUnit.SECONDS);
+
+	private final LogThrottle frameTimeouts = new LogThrottle(10, TimeUnit.SECONDS);
 
 	private final LogThrottle acceptErrors = new LogThrottle(10, TimeUnit.SECONDS);
 
@@ -113,6 +115,21 @@ public final class ListenerLog {
 			this.logger.warn("Listener '{}': resetting {}: it sent {} bytes after the server closed, over the {} a "
 					+ "closing connection discards{}", this.listenerName, peer, discarded, LINGER_DISCARD_LIMIT,
 					more(suppressed, "connection errors"));
+		}
+	}
+
+	/**
+	 * A frame was not complete within the frame timeout of its first byte; the connection is
+	 * being closed (counted by its close reason, not here).
+	 * @param peer the connection's peer
+	 * @param timeoutNanos the listener's frame timeout
+	 */
+	public void frameTimedOut(Object peer, long timeoutNanos) {
+		long suppressed = this.frameTimeouts.tryAcquire();
+		if (suppressed >= 0) {
+			this.logger.warn("Listener '{}': closing {}: a frame was not complete {} ms after its first byte "
+					+ "(frame-timeout){}", this.listenerName, peer, TimeUnit.NANOSECONDS.toMillis(timeoutNanos),
+					more(suppressed, "frame timeouts"));
 		}
 	}
 

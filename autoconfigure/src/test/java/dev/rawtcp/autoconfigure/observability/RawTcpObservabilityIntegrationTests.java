@@ -302,7 +302,7 @@ class RawTcpObservabilityIntegrationTests {
 				"rawtcp_handler_errors_total", "rawtcp_frame_errors_total", "rawtcp_connections_linger_resets_total")) {
 			assertThat(scrape(body, name, ECHO)).as(name).isNotNull();
 		}
-		for (String reason : List.of("normal", "reset", "idle", "error", "shutdown")) {
+		for (String reason : List.of("normal", "reset", "idle", "error", "shutdown", "frame-timeout")) {
 			assertThat(scrape(body, "rawtcp_connections_closed_total",
 					Map.of("listener", "echo", "transport", "epoll", "reason", reason)))
 				.as(reason)
