@@ -44,6 +44,14 @@ public interface EventLoopGroup extends AutoCloseable {
 	/** @return the listeners bound and not yet stopped */
 	List<Listener> listeners();
 
+	/**
+	 * What the group's loops counted that no listener can be given (see {@link EventLoopStats}).
+	 * @return the group's counters; a group that counts nothing returns zeros
+	 */
+	default EventLoopStats stats() {
+		return new EventLoopStats();
+	}
+
 	/** @return whether the group is not shut down and no event-loop thread has died (true before the first listener) */
 	boolean isAlive();
 

@@ -31,6 +31,10 @@ public final class ListenerStats {
 
 	private final LongAdder frameErrors = new LongAdder();
 
+	private final LongAdder loopBlocked = new LongAdder();
+
+	private final LongAdder loopFailures = new LongAdder();
+
 	private final LongAdder[] closed = new LongAdder[CloseReason.values().length];
 
 	private final Map<String, LongAdder> acceptErrors = new ConcurrentHashMap<>();
@@ -86,6 +90,20 @@ public final class ListenerStats {
 	/** @return frames rejected by a codec (oversize or malformed) */
 	public long frameErrors() {
 		return this.frameErrors.sum();
+	}
+
+	/** @return episodes in which a handler of this listener held its event loop past the blocked threshold */
+	public long loopBlocked() {
+		return this.loopBlocked.sum();
+	}
+
+	/**
+	 * Unexpected throwables that reached an event loop from this listener's connections (not a
+	 * handler's exception, which closes its connection and counts as a handler error).
+	 * @return the count
+	 */
+	public long loopFailures() {
+		return this.loopFailures.sum();
 	}
 
 	/**
@@ -151,6 +169,14 @@ public final class ListenerStats {
 
 	public void recordLingerReset() {
 		this.lingerResets.increment();
+	}
+
+	public void recordLoopBlocked() {
+		this.loopBlocked.increment();
+	}
+
+	public void recordLoopFailure() {
+		this.loopFailures.increment();
 	}
 
 	public void recordAcceptError(String errno) {

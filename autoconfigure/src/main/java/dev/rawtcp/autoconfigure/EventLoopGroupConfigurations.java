@@ -1,5 +1,7 @@
 package dev.rawtcp.autoconfigure;
 
+import java.time.Duration;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -36,6 +38,16 @@ final class EventLoopGroupConfigurations {
 		return threads;
 	}
 
+	private static Duration blockedThreshold(RawTcpProperties properties) {
+		Duration threshold = properties.getEventLoop().getBlockedThreshold();
+		if (threshold == null || (!threshold.isZero() && (threshold.compareTo(EventLoopGroups.MIN_BLOCKED_THRESHOLD) < 0
+				|| threshold.compareTo(EventLoopGroups.MAX_BLOCKED_THRESHOLD) > 0))) {
+			throw new InvalidRawTcpConfigurationException("rawtcp.event-loop.blocked-threshold", threshold,
+					"must be 0 (off) or between 10ms and 1h");
+		}
+		return threshold;
+	}
+
 	/**
 	 * With jnr-ffi: the transport of {@code rawtcp.transport}, {@code auto} choosing epoll
 	 * where it works.
@@ -47,7 +59,7 @@ final class EventLoopGroupConfigurations {
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
 		EventLoopGroup rawTcpEventLoopGroup(RawTcpProperties properties) {
-			return EventLoopGroups.create(properties.getTransport(), threads(properties));
+			return EventLoopGroups.create(properties.getTransport(), threads(properties), blockedThreshold(properties));
 		}
 
 	}
@@ -71,7 +83,7 @@ final class EventLoopGroupConfigurations {
 			}
 			logger.info("rawtcp transport '" + properties.getTransport().tagValue()
 					+ "' uses nio: jnr-ffi is not on the classpath");
-			return EventLoopGroups.create(Transport.NIO, threads(properties));
+			return EventLoopGroups.create(Transport.NIO, threads(properties), blockedThreshold(properties));
 		}
 
 	}

@@ -284,6 +284,19 @@ public class RawTcpProperties {
 			this.threads = threads;
 		}
 
+		/**
+		 * How long an event loop may stay away from its poll before a WARN with its stack is logged and counted; 0 switches the watchdog off.
+		 */
+		private Duration blockedThreshold = Duration.ofSeconds(2);
+
+		public Duration getBlockedThreshold() {
+			return this.blockedThreshold;
+		}
+
+		public void setBlockedThreshold(Duration blockedThreshold) {
+			this.blockedThreshold = blockedThreshold;
+		}
+
 	}
 
 	/**

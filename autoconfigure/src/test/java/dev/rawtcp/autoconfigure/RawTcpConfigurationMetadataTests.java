@@ -36,6 +36,7 @@ class RawTcpConfigurationMetadataTests {
 		defaults.put("rawtcp.enabled", true);
 		defaults.put("rawtcp.transport", "auto");
 		defaults.put("rawtcp.event-loop.threads", 0);
+		defaults.put("rawtcp.event-loop.blocked-threshold", "2s");
 		defaults.put("rawtcp.port", null); // unset: nothing is bound; 7000 in the docs is an example
 		defaults.put("rawtcp.host", "0.0.0.0");
 		defaults.put("rawtcp.backlog", 1024);

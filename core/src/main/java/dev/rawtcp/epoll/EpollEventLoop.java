@@ -235,7 +235,12 @@ final class EpollEventLoop extends AbstractEventLoop {
 			}
 			Object handle = (fd < this.handles.length) ? this.handles[fd] : null;
 			if (handle instanceof EpollConnection connection) {
-				connection.handleEvents(mask);
+				try {
+					connection.handleEvents(mask);
+				}
+				catch (Throwable ex) {
+					eventFailed(connection, ex);
+				}
 			}
 			else if (handle instanceof EpollListener listener) {
 				listener.acceptReady(this);

@@ -91,6 +91,7 @@ public abstract class AbstractConnection extends SocketConnection {
 			this.loop.execute(this::register);
 			return;
 		}
+		this.loop.runsHandlerOf(this.listener);
 		this.lastActivity = this.loop.now();
 		try {
 			registerSocket(this.loopSide.initialInterest());
@@ -119,6 +120,7 @@ public abstract class AbstractConnection extends SocketConnection {
 	 * @param hangup the socket hung up or failed: with nothing left to read or write, close it
 	 */
 	protected final void ready(boolean readable, boolean writable, boolean hangup) {
+		this.loop.runsHandlerOf(this.listener);
 		if (this.state == LINGERING) {
 			this.loopSide.discard();
 		}
@@ -159,6 +161,7 @@ public abstract class AbstractConnection extends SocketConnection {
 
 	/** The deadline passed (an idle timeout, a stalled close, the end of linger or drain), or activity moved it. */
 	private void deadlinePassed(long now) {
+		this.loop.runsHandlerOf(this.listener);
 		long due = nextDeadline();
 		if (due != Long.MAX_VALUE && now - due >= 0) {
 			if (this.state == OPEN) {

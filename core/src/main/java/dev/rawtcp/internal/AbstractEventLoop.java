@@ -1,12 +1,18 @@
 package dev.rawtcp.internal;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
+
+import dev.rawtcp.CloseReason;
+import dev.rawtcp.EventLoopStats;
 
 /**
  * The part of an event loop both transports share: the thread, the MPSC task queue and its
@@ -15,9 +21,17 @@ import org.slf4j.Logger;
  * clock, and the run loop itself, which polls for a short adaptive spin ({@link AdaptiveSpin})
  * before it waits, unless its reads come in bulk ({@link BulkReads}) or it serves
  * thread-per-connection sockets. A transport supplies waiting for and dispatching events,
- * the wake-up and the clean-up at exit. Internal.
+ * the wake-up and the clean-up at exit.
+ * <p>
+ * For the group's {@link LoopWatchdog} the loop stamps the time it leaves its poll and clears
+ * the stamp before it polls again, and notes whose handler it runs: plain (opaque) stores, no
+ * lock, no allocation. An unexpected {@link Throwable} from an event, a task, a timer or a
+ * deadline is logged (throttled), counted, and the loop goes on; the connection whose event
+ * failed is reset. Only when {@value #MAX_ERROR_ITERATIONS} iterations in a row end with an
+ * {@link Error} (an {@link OutOfMemoryError} that persists) is the loop declared dead, so that
+ * it cannot spin for ever; a failing wait ({@link #select(long)}) ends it at once. Internal.
  */
-public abstract class AbstractEventLoop implements Loop {
+public abstract class AbstractEventLoop implements Loop, LoopWatchdog.Watched {
 
 	static {
 		// Running out of file descriptors must not kill a loop, yet loading a class from a directory or
@@ -31,6 +45,24 @@ public abstract class AbstractEventLoop implements Loop {
 	}
 
 	private static final int MAX_TASKS_PER_ITERATION = 4096;
+
+	/** Iterations in a row that may end with an {@link Error} before the loop is declared dead. */
+	static final int MAX_ERROR_ITERATIONS = 16;
+
+	private static final VarHandle BUSY_SINCE;
+
+	private static final VarHandle IN_HAND;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			BUSY_SINCE = lookup.findVarHandle(AbstractEventLoop.class, "busySince", long.class);
+			IN_HAND = lookup.findVarHandle(AbstractEventLoop.class, "inHand", AbstractListener.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	/**
 	 * The longest spin before the loop waits ({@code -Ddev.rawtcp.loopSpinMicros}, default 50; 0
@@ -70,6 +102,27 @@ public abstract class AbstractEventLoop implements Loop {
 	private volatile boolean running = true;
 
 	private volatile boolean dead;
+
+	/** When the loop left its poll, {@code 0} while it polls: written opaque, read by the watchdog. */
+	@SuppressWarnings("unused")
+	private long busySince;
+
+	/** The listener whose handler the loop may be running now: written opaque, read by the watchdog. */
+	@SuppressWarnings("unused")
+	private @Nullable AbstractListener inHand;
+
+	/** The listener the watchdog last read, to count the episode it reports. Watchdog thread. */
+	private @Nullable AbstractListener seenInHand;
+
+	/** Where the group counts what no listener's handler was in hand for; set before the loop starts. */
+	private EventLoopStats groupStats = new EventLoopStats();
+
+	private final LogThrottle failureLog = new LogThrottle(10, TimeUnit.SECONDS);
+
+	/** An {@link Error} reached the loop during this iteration. */
+	private boolean errorInIteration;
+
+	private int errorIterations;
 
 	/**
 	 * Create the loop; its thread starts with {@link #start()}.
@@ -155,7 +208,113 @@ public abstract class AbstractEventLoop implements Loop {
 
 	@Override
 	public final void schedule(long delayNanos, Runnable task) {
-		this.timers.schedule(System.nanoTime() + delayNanos, task);
+		this.timers.schedule(System.nanoTime() + delayNanos, () -> {
+			try {
+				task.run();
+			}
+			catch (Throwable ex) {
+				failed(ex, "a timer", null);
+			}
+		});
+	}
+
+	@Override
+	public final void runsHandlerOf(AbstractListener listener) {
+		IN_HAND.setOpaque(this, listener);
+	}
+
+	// Failures
+
+	/**
+	 * An event of a connection threw what the connection code did not catch: count and log it,
+	 * and reset that connection, so that the loop goes on serving the others. Loop thread.
+	 * @param connection the connection
+	 * @param ex what was thrown
+	 */
+	protected final void eventFailed(AbstractConnection connection, Throwable ex) {
+		failed(ex, "an event of a connection of listener '" + connection.listener().name() + "'", connection.listener());
+		try {
+			connection.forceClose(CloseReason.ERROR);
+		}
+		catch (Throwable closeFailure) {
+			this.logger.debug("Resetting a failed connection failed", closeFailure);
+		}
+	}
+
+	/**
+	 * Count and log (throttled) a throwable that reached the loop, and note an {@link Error}.
+	 * @param ex what was thrown
+	 * @param where what threw it, for the log line
+	 * @param listener the listener it belongs to, if known
+	 */
+	private void failed(Throwable ex, String where, @Nullable AbstractListener listener) {
+		if (ex instanceof Error) {
+			this.errorInIteration = true;
+		}
+		AbstractListener owner = (listener != null) ? listener : (AbstractListener) IN_HAND.getOpaque(this);
+		if (owner != null) {
+			owner.stats().recordLoopFailure();
+		}
+		else {
+			this.groupStats.recordFailure();
+		}
+		long suppressed = this.failureLog.tryAcquire();
+		if (suppressed < 0) {
+			return;
+		}
+		String more = (suppressed > 0) ? " (" + suppressed + " more since the last report)" : "";
+		try {
+			this.logger.error("rawtcp event loop {} caught an unexpected {} from {}{}; it goes on serving its other "
+					+ "connections", this.thread.getName(), ex.getClass().getName(), where, more, ex);
+		}
+		catch (Throwable logFailure) {
+			// a throwable that cannot even be printed must not end the loop either
+			this.logger.error("rawtcp event loop {} caught an unexpected {} from {}{} (it could not be printed: {}); "
+					+ "it goes on serving its other connections", this.thread.getName(), ex.getClass().getName(), where,
+					more, logFailure.getClass().getName());
+		}
+	}
+
+	// Watchdog
+
+	/**
+	 * Have the group's watchdog watch this loop, and count on the group's statistics what no
+	 * listener can be given. Before the loop starts.
+	 * @param watchdog the group's watchdog
+	 * @param stats the group's statistics
+	 */
+	final void watchedBy(LoopWatchdog watchdog, EventLoopStats stats) {
+		this.groupStats = stats;
+		watchdog.watch(this);
+	}
+
+	@Override
+	public final Thread thread() {
+		return this.thread;
+	}
+
+	@Override
+	public final long busySince() {
+		return (long) BUSY_SINCE.getOpaque(this);
+	}
+
+	@Override
+	public final @Nullable String listenerInHand() {
+		AbstractListener listener = (AbstractListener) IN_HAND.getOpaque(this);
+		this.seenInHand = listener;
+		return (listener != null) ? listener.name() : null;
+	}
+
+	@Override
+	public final void blocked(@Nullable String listener) {
+		// the watchdog reads listenerInHand() first, then reports the episode with what it read
+		AbstractListener seen = this.seenInHand;
+		if (listener != null && seen != null && seen.name().equals(listener)) {
+			seen.stats().recordLoopBlocked();
+		}
+		else {
+			this.groupStats.recordBlocked();
+		}
 	}
 
 	/**
@@ -194,43 +353,25 @@ public abstract class AbstractEventLoop implements Loop {
 	private void run() {
 		try {
 			while (this.running) {
-				long timeout = timeoutMillis();
-				long waitedFrom = 0;
-				if (timeout != 0) {
-					if (this.spins && !this.bulk && this.spin.pollInsteadOfWait()) {
-						timeout = 0;
-						Thread.yield();
-					}
-					else {
-						this.waiting.set(true);
-						if (!this.tasks.isEmpty()) {
-							timeout = 0;
-						}
-						waitedFrom = System.nanoTime();
-					}
-				}
-				int count;
+				int count = poll();
 				try {
-					count = select(timeout);
+					work(count);
 				}
-				finally {
-					this.waiting.set(false);
+				catch (Throwable ex) {
+					failed(ex, "its iteration", null);
 				}
-				if (count > 0) {
-					if (waitedFrom != 0) {
-						this.spin.woke(waitedFrom);
+				if (this.errorInIteration) {
+					this.errorInIteration = false;
+					if (++this.errorIterations >= MAX_ERROR_ITERATIONS) {
+						this.dead = true;
+						this.logger.error("rawtcp event loop {} is declared dead: {} iterations in a row ended with an "
+								+ "Error; its connections are closed", this.thread.getName(), this.errorIterations);
+						return;
 					}
-					else {
-						this.spin.found();
-					}
 				}
-				this.now = System.nanoTime();
-				processEvents(count);
-				runTasks();
-				this.timers.runDue(this.now);
-				this.deadlines.runDue(this.now);
-				this.bulk = this.reads.bulk(this.now);
-				endOfIteration();
+				else {
+					this.errorIterations = 0;
+				}
 			}
 		}
 		catch (Throwable ex) {
@@ -238,8 +379,61 @@ public abstract class AbstractEventLoop implements Loop {
 			this.logger.error("rawtcp event loop {} died; its connections are lost", this.thread.getName(), ex);
 		}
 		finally {
+			BUSY_SINCE.setOpaque(this, 0L);
 			closeEverything();
 		}
+	}
+
+	/** Wait for events, or poll without waiting; an {@link IOException} ends the loop. */
+	private int poll() throws IOException {
+		long timeout = timeoutMillis();
+		long waitedFrom = 0;
+		if (timeout != 0) {
+			if (this.spins && !this.bulk && this.spin.pollInsteadOfWait()) {
+				timeout = 0;
+				Thread.yield();
+			}
+			else {
+				this.waiting.set(true);
+				if (!this.tasks.isEmpty()) {
+					timeout = 0;
+				}
+				waitedFrom = System.nanoTime();
+			}
+		}
+		BUSY_SINCE.setOpaque(this, 0L);
+		int count;
+		try {
+			count = select(timeout);
+		}
+		finally {
+			this.waiting.set(false);
+		}
+		if (count > 0) {
+			if (waitedFrom != 0) {
+				this.spin.woke(waitedFrom);
+			}
+			else {
+				this.spin.found();
+			}
+		}
+		long now = System.nanoTime();
+		this.now = now;
+		// never 0, which means "in its poll"
+		BUSY_SINCE.setOpaque(this, now | 1);
+		return count;
+	}
+
+	/** One iteration's events, tasks, timers and deadlines. */
+	private void work(int count) {
+		processEvents(count);
+		IN_HAND.setOpaque(this, null);
+		runTasks();
+		this.timers.runDue(this.now);
+		this.deadlines.runDue(this.now);
+		IN_HAND.setOpaque(this, null);
+		this.bulk = this.reads.bulk(this.now);
+		endOfIteration();
 	}
 
 	/**
@@ -282,8 +476,9 @@ public abstract class AbstractEventLoop implements Loop {
 				task.run();
 			}
 			catch (Throwable ex) {
-				this.logger.warn("rawtcp event loop task failed", ex);
+				failed(ex, "a task", null);
 			}
+			IN_HAND.setOpaque(this, null);
 		}
 	}
 

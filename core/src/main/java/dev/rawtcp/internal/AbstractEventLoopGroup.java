@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 import dev.rawtcp.EventLoopGroup;
+import dev.rawtcp.EventLoopStats;
 import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerMode;
@@ -31,14 +32,17 @@ import dev.rawtcp.Transport;
  * (round robin per listener) and spread their connections over all of them (round robin per
  * connection). Shutting down stops every listener against one deadline, then the loops; a
  * shutdown asked for on one of the group's own loop threads runs on a thread of its own, so
- * that no loop ever waits for itself. A transport supplies its loop and its listener.
- * Internal.
+ * that no loop ever waits for itself. One {@link LoopWatchdog} thread starts with the loops
+ * and ends with them. A transport supplies its loop and its listener. Internal.
  *
  * @param <L> the transport's loop type
  */
 public abstract class AbstractEventLoopGroup<L extends AbstractEventLoop> implements EventLoopGroup {
 
 	private static final Map<Transport, AtomicInteger> GROUPS = new ConcurrentHashMap<>();
+
+	/** The default of {@code event-loop.blocked-threshold}. */
+	public static final Duration DEFAULT_BLOCKED_THRESHOLD = Duration.ofSeconds(2);
 
 	/** How long a shutdown waits for the loop threads to end once their listeners stopped. */
 	private static final long LOOP_JOIN_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -65,6 +69,12 @@ public abstract class AbstractEventLoopGroup<L extends AbstractEventLoop> implem
 	private final AtomicBoolean shutdown = new AtomicBoolean();
 
 	private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+	private final EventLoopStats stats = new EventLoopStats();
+
+	private volatile Duration blockedThreshold = DEFAULT_BLOCKED_THRESHOLD;
+
+	private @Nullable LoopWatchdog watchdog;
 
 	/**
 	 * Create a group whose loops start with its first listener.
@@ -121,6 +131,9 @@ public abstract class AbstractEventLoopGroup<L extends AbstractEventLoop> implem
 					throw new IllegalStateException("Event loop group is shut down");
 				}
 				List<L> created = createLoops();
+				LoopWatchdog watching = new LoopWatchdog(this.threadNamePrefix + "watchdog", this.blockedThreshold);
+				created.forEach((loop) -> loop.watchedBy(watching, this.stats));
+				this.watchdog = watching;
 				created.forEach(AbstractEventLoop::start);
 				this.acceptLoops = new RoundRobin<>(created);
 				this.loops = new RoundRobin<>(created);
@@ -149,6 +162,15 @@ public abstract class AbstractEventLoopGroup<L extends AbstractEventLoop> implem
 			throw new RawTcpException("Could not create " + this.transport.tagValue() + " event loops: "
 					+ ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * Set how long a loop may stay away from its poll before the watchdog reports it. Before the
+	 * first listener (the watchdog starts with the loops).
+	 * @param threshold the threshold, validated by the caller; zero switches the watchdog off
+	 */
+	public final void blockedThreshold(Duration threshold) {
+		this.blockedThreshold = threshold;
 	}
 
 	/** @return the loop the next connection goes to; starts the loops if needed */
@@ -211,6 +233,11 @@ public abstract class AbstractEventLoopGroup<L extends AbstractEventLoop> implem
 	@Override
 	public final int threads() {
 		return this.threads;
+	}
+
+	@Override
+	public final EventLoopStats stats() {
+		return this.stats;
 	}
 
 	@Override
@@ -311,7 +338,18 @@ public abstract class AbstractEventLoopGroup<L extends AbstractEventLoop> implem
 			Thread.currentThread().interrupt();
 		}
 		finally {
+			closeWatchdog();
 			this.terminated.complete(null);
+		}
+	}
+
+	private void closeWatchdog() {
+		LoopWatchdog watching;
+		synchronized (this.startMonitor) {
+			watching = this.watchdog;
+		}
+		if (watching != null) {
+			watching.close();
 		}
 	}
 

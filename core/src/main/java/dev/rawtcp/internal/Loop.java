@@ -59,4 +59,12 @@ public interface Loop extends Executor {
 	 */
 	void schedule(long delayNanos, Runnable task);
 
+	/**
+	 * The loop is about to run code of a connection of this listener, its handler's among it: the
+	 * watchdog names it if the loop blocks. A plain store; the loop forgets it after each task and
+	 * after its events. Loop thread only.
+	 * @param listener the listener
+	 */
+	void runsHandlerOf(AbstractListener listener);
+
 }

@@ -198,6 +198,14 @@ final class NioEventLoop extends AbstractEventLoop {
 		catch (CancelledKeyException ex) {
 			// closed by an earlier key of this round
 		}
+		catch (Throwable ex) {
+			if (attachment instanceof NioConnection connection) {
+				eventFailed(connection, ex);
+			}
+			else {
+				throw ex;
+			}
+		}
 	}
 
 	@Override

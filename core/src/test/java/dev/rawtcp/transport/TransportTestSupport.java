@@ -82,6 +82,14 @@ public abstract class TransportTestSupport {
 	}
 
 	/**
+	 * Close a group made by a subclass after the test.
+	 * @param created the group
+	 */
+	protected final void track(EventLoopGroup created) {
+		this.groups.add(created);
+	}
+
+	/**
 	 * A configuration on 127.0.0.1, port 0.
 	 * @param name the listener name
 	 * @return a builder

@@ -86,6 +86,8 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 		counter(registry, RawTcpMeters.HANDLER_ERRORS, Tags.empty(), ListenerStats::handlerErrors);
 		counter(registry, RawTcpMeters.FRAME_ERRORS, Tags.empty(), ListenerStats::frameErrors);
 		counter(registry, RawTcpMeters.LINGER_RESETS, Tags.empty(), ListenerStats::lingerResets);
+		counter(registry, RawTcpMeters.EVENT_LOOP_BLOCKED, Tags.empty(), ListenerStats::loopBlocked);
+		counter(registry, RawTcpMeters.EVENT_LOOP_FAILURES, Tags.empty(), ListenerStats::loopFailures);
 		for (String errno : ListenerStats.KNOWN_ACCEPT_ERRNOS) {
 			counter(registry, RawTcpMeters.ACCEPT_ERRORS, errnoTag(errno), (s) -> s.acceptErrors(errno));
 		}

@@ -67,6 +67,25 @@ public enum RawTcpMeters implements MeterDocumentation {
 	FRAME_ERRORS("rawtcp.frame.errors", Meter.Type.COUNTER, null,
 			"Frames rejected by a codec (too long or malformed), each closing its connection", ListenerTags.values()),
 
+	/**
+	 * Episodes in which an event loop stayed away from its poll past
+	 * {@code rawtcp.event-loop.blocked-threshold}; tag {@code listener} names the listener whose
+	 * handler held it, {@code none} when it was no listener's handler (a task, a timer).
+	 */
+	EVENT_LOOP_BLOCKED("rawtcp.event-loop.blocked", Meter.Type.COUNTER, null,
+			"Episodes in which an event loop stayed away from its poll past the blocked threshold, "
+					+ "by the listener whose handler held it (none: no listener's)",
+			ListenerTags.values()),
+
+	/**
+	 * Unexpected throwables that reached an event loop, which logged them and went on; tag
+	 * {@code listener} names the listener whose connection's event threw, {@code none} for a task
+	 * or a timer. A handler's own exception is a {@link #HANDLER_ERRORS handler error} instead.
+	 */
+	EVENT_LOOP_FAILURES("rawtcp.event-loop.failures", Meter.Type.COUNTER, null,
+			"Unexpected throwables that reached an event loop, which went on serving, by listener (none: no listener's)",
+			ListenerTags.values()),
+
 	/** Host-wide {@code TcpExtListenOverflows} of {@code /proc/net/netstat}. */
 	LISTEN_OVERFLOWS("rawtcp.listen.overflows", Meter.Type.COUNTER, null,
 			"Times a listen queue of this host overflowed (TcpExtListenOverflows in /proc/net/netstat)",
@@ -128,7 +147,7 @@ public enum RawTcpMeters implements MeterDocumentation {
 	 */
 	public enum ListenerTags implements KeyName {
 
-		/** The listener's name. */
+		/** The listener's name ({@code none} on the event-loop meters for what no listener caused). */
 		LISTENER {
 			@Override
 			public String asString() {

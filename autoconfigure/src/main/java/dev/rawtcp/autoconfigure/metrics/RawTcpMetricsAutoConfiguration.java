@@ -1,5 +1,6 @@
 package dev.rawtcp.autoconfigure.metrics;
 
+import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.autoconfigure.RawTcpAutoConfiguration;
 import dev.rawtcp.autoconfigure.RawTcpServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,8 +15,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for the Micrometer metrics of rawtcp
- * listeners ({@link RawTcpListenerMetrics}) and of the host's listen queues
- * ({@link RawTcpHostMetrics}).
+ * listeners ({@link RawTcpListenerMetrics}), of what the event loops count that no listener
+ * caused ({@link RawTcpEventLoopMetrics}) and of the host's listen queues ({@link RawTcpHostMetrics}).
  */
 @AutoConfiguration(after = RawTcpAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
@@ -27,6 +28,12 @@ public final class RawTcpMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	RawTcpMetricsRegistrar rawTcpMetricsRegistrar(ObjectProvider<MeterRegistry> meterRegistries) {
 		return new RawTcpMetricsRegistrar(meterRegistries);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RawTcpEventLoopMetrics rawTcpEventLoopMetrics(EventLoopGroup rawTcpEventLoopGroup) {
+		return new RawTcpEventLoopMetrics(rawTcpEventLoopGroup);
 	}
 
 	@Bean

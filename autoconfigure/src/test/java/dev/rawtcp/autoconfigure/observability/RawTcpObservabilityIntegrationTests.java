@@ -299,9 +299,13 @@ class RawTcpObservabilityIntegrationTests {
 		for (String name : List.of("rawtcp_connections_active", "rawtcp_connections_accepted_total",
 				"rawtcp_connections_rejected_total", "rawtcp_bytes_received_bytes_total",
 				"rawtcp_bytes_sent_bytes_total", "rawtcp_accept_queue_size", "rawtcp_accept_queue_limit",
-				"rawtcp_handler_errors_total", "rawtcp_frame_errors_total", "rawtcp_connections_linger_resets_total")) {
+				"rawtcp_handler_errors_total", "rawtcp_frame_errors_total", "rawtcp_event_loop_blocked_total",
+				"rawtcp_event_loop_failures_total", "rawtcp_connections_linger_resets_total")) {
 			assertThat(scrape(body, name, ECHO)).as(name).isNotNull();
 		}
+		Map<String, String> noListener = Map.of("listener", "none", "transport", "epoll");
+		assertThat(scrape(body, "rawtcp_event_loop_blocked_total", noListener)).isZero();
+		assertThat(scrape(body, "rawtcp_event_loop_failures_total", noListener)).isZero();
 		for (String reason : List.of("normal", "reset", "idle", "error", "shutdown", "frame-timeout")) {
 			assertThat(scrape(body, "rawtcp_connections_closed_total",
 					Map.of("listener", "echo", "transport", "epoll", "reason", reason)))
