@@ -79,8 +79,8 @@ public final class ListenerStats {
 	}
 
 	/**
-	 * Closing connections reset because the peer kept sending after the server's FIN: more than
-	 * a closing connection discards (64 KiB) arrived before the peer's own FIN.
+	 * Closing connections reset because the peer kept sending after the server's FIN until the
+	 * linger deadline (a closing connection discards at most 64 KiB per 100 ms meanwhile).
 	 * @return the count
 	 */
 	public long lingerResets() {

@@ -174,6 +174,10 @@ public abstract class AbstractConnection extends SocketConnection {
 			}
 			else {
 				// the peer stopped reading what is left to flush, or the time to linger or drain is over
+				if (this.state == LINGERING && this.loopSide.discardThrottled()) {
+					// a peer that kept sending after our FIN: reset, as Linux resets a socket closed unread
+					this.listener.log().lingerReset(this.remoteAddress, this.loopSide.discardedTotal());
+				}
 				forceClose(this.reason);
 			}
 		}
@@ -335,17 +339,6 @@ public abstract class AbstractConnection extends SocketConnection {
 			// level reports it again, and the handler may still be using the loop's read buffer.)
 			this.loopSide.discard();
 		}
-	}
-
-	/**
-	 * The peer kept sending while this side lingered: reset, as Linux does when a socket is
-	 * closed with unread data, instead of reading on. The close reason stays. Loop thread.
-	 * @param discarded what was discarded
-	 */
-	final void resetLingering(long discarded) {
-		this.listener.log().lingerReset(this.remoteAddress, discarded);
-		setLingerZero();
-		finalClose();
 	}
 
 	final void abortNow(CloseReason why) {

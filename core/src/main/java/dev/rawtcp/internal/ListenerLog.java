@@ -28,8 +28,9 @@ public final class ListenerLog {
 	private final ListenerStats stats;
 
 	/**
-	 * The most a closing connection reads and discards while it waits for the peer's FIN before it
-	 * resets (as Linux resets a socket closed with unread data).
+	 * The most a closing connection reads and discards at once while it waits for the peer's FIN;
+	 * then it waits 100 ms before it reads again, so that a peer that keeps sending is held back by
+	 * flow control and reset at the linger deadline.
 	 */
 	public static final int LINGER_DISCARD_LIMIT = 64 * 1024;
 
@@ -103,8 +104,8 @@ public final class ListenerLog {
 	}
 
 	/**
-	 * A closing connection discarded more than it may while it waited for the peer's FIN: counted,
-	 * and reset.
+	 * A closing connection whose peer kept sending after the server's FIN reached its linger
+	 * deadline: counted, and reset.
 	 * @param peer the connection's peer
 	 * @param discarded the bytes it discarded
 	 */
@@ -112,8 +113,8 @@ public final class ListenerLog {
 		this.stats.recordLingerReset();
 		long suppressed = this.connectionErrors.tryAcquire();
 		if (suppressed >= 0) {
-			this.logger.warn("Listener '{}': resetting {}: it sent {} bytes after the server closed, over the {} a "
-					+ "closing connection discards{}", this.listenerName, peer, discarded, LINGER_DISCARD_LIMIT,
+			this.logger.warn("Listener '{}': resetting {}: it kept sending after the server closed ({} bytes discarded, "
+					+ "at most {} per 100 ms){}", this.listenerName, peer, discarded, LINGER_DISCARD_LIMIT,
 					more(suppressed, "connection errors"));
 		}
 	}

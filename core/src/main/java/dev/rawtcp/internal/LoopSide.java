@@ -22,6 +22,9 @@ final class LoopSide {
 
 	private static final int MAX_DISCARDS_PER_WAKEUP = 64;
 
+	/** How long discarding waits after each {@link ListenerLog#LINGER_DISCARD_LIMIT} bytes. */
+	static final long DISCARD_PAUSE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+
 	private final AbstractConnection connection;
 
 	/** The event-loop handler, {@code null} in thread-per-connection mode. */
@@ -37,8 +40,13 @@ final class LoopSide {
 
 	private int interest;
 
-	/** Bytes read and dropped while lingering. */
+	/** Bytes read and dropped while lingering, since the last pause. */
 	private long discarded;
+
+	private long discardedTotal;
+
+	/** Discarding waits: the peer sent {@link ListenerLog#LINGER_DISCARD_LIMIT} bytes since the last pause. */
+	private boolean discardPaused;
 
 	private volatile boolean readsSuspended;
 
@@ -143,10 +151,16 @@ final class LoopSide {
 	}
 
 	/**
-	 * While lingering: read and drop until the peer's FIN (or an error), at most
-	 * {@link ListenerLog#LINGER_DISCARD_LIMIT} bytes: a peer that keeps sending is reset then.
+	 * While lingering: read and drop until the peer's FIN (or an error). At most
+	 * {@link ListenerLog#LINGER_DISCARD_LIMIT} bytes per {@link #DISCARD_PAUSE_NANOS}: a peer that
+	 * keeps sending is then held back by TCP flow control instead of being read at memory speed,
+	 * a peer's FIN is still seen within one pause, and the linger deadline ends the connection
+	 * with a reset.
 	 */
 	void discard() {
+		if (this.discardPaused) {
+			return;
+		}
 		AbstractConnection c = this.connection;
 		for (int i = 0; i < MAX_DISCARDS_PER_WAKEUP; i++) {
 			int n;
@@ -159,8 +173,9 @@ final class LoopSide {
 			}
 			if (n > 0) {
 				this.discarded += n;
-				if (this.discarded > ListenerLog.LINGER_DISCARD_LIMIT) {
-					c.resetLingering(this.discarded);
+				this.discardedTotal += n;
+				if (this.discarded >= ListenerLog.LINGER_DISCARD_LIMIT) {
+					pauseDiscard();
 					return;
 				}
 				continue;
@@ -181,6 +196,31 @@ final class LoopSide {
 			});
 		}
 		// level triggered: what is left is reported again
+	}
+
+	private void pauseDiscard() {
+		this.discardPaused = true;
+		this.discarded = 0;
+		updateInterest();
+		this.connection.loop().schedule(DISCARD_PAUSE_NANOS, this::resumeDiscard);
+	}
+
+	private void resumeDiscard() {
+		this.discardPaused = false;
+		if (this.connection.isLingering()) {
+			updateInterest();
+			discard();
+		}
+	}
+
+	/** @return whether the peer sent more than a closing connection discards at once */
+	boolean discardThrottled() {
+		return this.discardedTotal >= ListenerLog.LINGER_DISCARD_LIMIT;
+	}
+
+	/** @return the bytes discarded while lingering */
+	long discardedTotal() {
+		return this.discardedTotal;
 	}
 
 	// Flow control
@@ -364,7 +404,8 @@ final class LoopSide {
 		boolean queued = !isQueueEmpty();
 		int wanted;
 		if (c.isLingering()) {
-			wanted = (c.isInputClosed() ? 0 : AbstractConnection.READ) | (queued ? AbstractConnection.WRITE : 0);
+			wanted = ((c.isInputClosed() || this.discardPaused) ? 0 : AbstractConnection.READ)
+					| (queued ? AbstractConnection.WRITE : 0);
 		}
 		else if (r != null) {
 			wanted = r.loopInterest() | (queued ? AbstractConnection.WRITE : 0);

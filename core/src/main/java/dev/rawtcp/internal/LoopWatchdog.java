@@ -124,6 +124,15 @@ public final class LoopWatchdog implements AutoCloseable {
 		Thread t = this.thread;
 		if (t != null) {
 			LockSupport.unpark(t);
+			if (Thread.currentThread() != t) {
+				try {
+					// it only parks and checks: it ends at once, so the group leaves no thread behind
+					t.join(TimeUnit.SECONDS.toMillis(5));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
 		}
 	}
 
