@@ -34,10 +34,10 @@ final class FrameDeadline {
 		}
 		boolean partial = decoder.buffered() > 0;
 		if (partial && (!this.pending || emitted)) {
-			transport.frameStarted();
+			transport.frameClock().started();
 		}
 		else if (!partial && this.pending) {
-			transport.frameEnded();
+			transport.frameClock().ended();
 		}
 		this.pending = partial;
 	}

@@ -31,8 +31,6 @@ public abstract class AbstractConnection extends SocketConnection {
 	/** A closing connection whose peer takes nothing for this long is aborted. */
 	private static final long CLOSE_STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-	private static final long NO_FRAME = Long.MIN_VALUE;
-
 	private static final int OPEN = 0;
 
 	private static final int CLOSING = 1;
@@ -64,8 +62,7 @@ public abstract class AbstractConnection extends SocketConnection {
 
 	private volatile boolean socketClosed;
 
-	/** When the frame in progress got its first byte ({@link System#nanoTime()}), or {@link #NO_FRAME}. */
-	private volatile long frameStart = NO_FRAME;
+	private final FrameClock frames;
 
 	/**
 	 * Create a connection.
@@ -82,6 +79,7 @@ public abstract class AbstractConnection extends SocketConnection {
 		this.streamMode = (handler == null);
 		this.loopSide = new LoopSide(this, handler, readiness, readBuffer);
 		this.streamSide = this.streamMode ? new StreamSide(this, readiness) : null;
+		this.frames = new FrameClock(loop, listener.frameTimeoutNanos());
 	}
 
 	// Registration and readiness, on the loop
@@ -147,7 +145,7 @@ public abstract class AbstractConnection extends SocketConnection {
 		switch (this.state) {
 			case OPEN:
 				long open = (idle > 0) ? this.lastActivity + idle : Long.MAX_VALUE;
-				long frame = frameDeadline();
+				long frame = this.frames.deadline();
 				return (frame != Long.MAX_VALUE && (open == Long.MAX_VALUE || frame - open < 0)) ? frame : open;
 			case CLOSING:
 				long stalled = this.lastActivity + ((idle > 0 && idle < CLOSE_STALL_NANOS) ? idle : CLOSE_STALL_NANOS);
@@ -186,47 +184,19 @@ public abstract class AbstractConnection extends SocketConnection {
 
 	// Frame deadline: the frame start is set by the codec (loop or handler thread), read by the loop
 
-	/**
-	 * When the frame in progress must be complete. With a frame timeout and no frame in
-	 * progress, the connection looks again one timeout from now: a frame starting later
-	 * cannot be due earlier, so the codec never has to reach the loop.
-	 */
-	private long frameDeadline() {
-		long timeout = this.listener.frameTimeoutNanos();
-		if (timeout <= 0) {
-			return Long.MAX_VALUE;
-		}
-		long start = this.frameStart;
-		return ((start != NO_FRAME) ? start : this.loop.now()) + timeout;
-	}
-
 	/** @return why an open connection is to be closed now (frame timeout, else idle), or {@code null} */
 	private @Nullable CloseReason overdue(long now) {
-		long start = this.frameStart;
-		long frame = this.listener.frameTimeoutNanos();
-		if (frame > 0 && start != NO_FRAME && now - (start + frame) >= 0) {
-			this.listener.log().frameTimedOut(this.remoteAddress, frame);
+		if (this.frames.overdue(now)) {
+			this.listener.log().frameTimedOut(this.remoteAddress, this.frames.timeoutNanos());
 			return CloseReason.FRAME_TIMEOUT;
 		}
 		long idle = this.listener.idleTimeoutNanos();
 		return (idle > 0 && now - (this.lastActivity + idle) >= 0) ? CloseReason.IDLE : null;
 	}
 
-	/**
-	 * The codec holds the first bytes of a frame now: the frame timeout runs from here. Loop
-	 * or handler thread; does nothing without a frame timeout.
-	 */
-	public final void frameStarted() {
-		if (this.listener.frameTimeoutNanos() > 0) {
-			this.frameStart = this.loop.inLoop() ? this.loop.now() : System.nanoTime();
-		}
-	}
-
-	/** The codec holds no partial frame any more. Loop or handler thread. */
-	public final void frameEnded() {
-		if (this.frameStart != NO_FRAME) {
-			this.frameStart = NO_FRAME;
-		}
+	/** @return the frame deadline the codec marks frames on */
+	public final FrameClock frameClock() {
+		return this.frames;
 	}
 
 	/** @return whether the connection was closed because a frame missed its deadline */
@@ -234,41 +204,21 @@ public abstract class AbstractConnection extends SocketConnection {
 		return this.state != OPEN && this.reason == CloseReason.FRAME_TIMEOUT;
 	}
 
-	// Writing and flow control
+	// Writing and flow control: the loop side's, from any thread
 
 	@Override
 	public final void write(ByteBuffer data) {
-		if (this.loop.inLoop()) {
-			this.loopSide.write(data);
-			return;
-		}
-		if (this.state != OPEN || !data.hasRemaining()) {
-			data.position(data.limit());
-			return;
-		}
-		ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-		copy.put(data).flip();
-		this.loop.execute(() -> this.loopSide.write(copy));
+		this.loopSide.writeFromAnyThread(data);
 	}
 
 	@Override
 	public final void suspendReads() {
-		if (!this.loop.inLoop()) {
-			this.loop.execute(this::suspendReads);
-			return;
-		}
-		this.loopSide.suspendReads();
+		this.loopSide.suspendReadsFromAnyThread();
 	}
 
 	@Override
 	public final void resumeReads() {
-		if (!this.loop.inLoop()) {
-			this.loop.execute(this::resumeReads);
-			return;
-		}
-		if (!this.draining) {
-			this.loopSide.resumeReads();
-		}
+		this.loopSide.resumeReadsFromAnyThread();
 	}
 
 	// Closing
@@ -452,7 +402,7 @@ public abstract class AbstractConnection extends SocketConnection {
 			this.lingerDeadline = deadline;
 		}
 		else if (this.streamMode) {
-			// the handler sees end of stream once it has read what it buffered, finishes, and closes
+			// the handler reads what it buffered, then ClosedByServerException; it finishes, and closes
 			wakeHandler();
 		}
 		else {
@@ -468,10 +418,8 @@ public abstract class AbstractConnection extends SocketConnection {
 	}
 
 	/**
-	 * Run a read-only socket call where the socket cannot be closed under it: on the loop, or
-	 * on the handler thread (the socket outlives it); from other threads through the loop.
-	 * @param <T> the result type
-	 * @param call the call
+	 * Run a read-only socket call where the socket cannot be closed under it (the loop, or the
+	 * handler thread, which the socket outlives; others go through the loop).
 	 * @return its result, {@code null} if the socket is closed or the call failed
 	 */
 	protected final <T> @Nullable T onSocket(Callable<T> call) {
@@ -489,7 +437,7 @@ public abstract class AbstractConnection extends SocketConnection {
 		return this.loop.call(() -> (this.socketClosed || this.state == CLOSED) ? null : call.call(), 1000);
 	}
 
-	// For the sides
+	// For the sides, and the Connection methods that read state
 
 	final void inputClosed() {
 		this.inputClosed = true;
@@ -522,8 +470,6 @@ public abstract class AbstractConnection extends SocketConnection {
 	final LoopSide loopSide() {
 		return this.loopSide;
 	}
-
-	// Information
 
 	@Override
 	public final boolean isOpen() {

@@ -223,6 +223,42 @@ final class LoopSide {
 		return this.discardedTotal;
 	}
 
+	// From any thread
+
+	/** {@code Connection.write}: on the loop at once, from another thread as a copy through the loop. */
+	void writeFromAnyThread(ByteBuffer data) {
+		AbstractConnection c = this.connection;
+		if (c.loop().inLoop()) {
+			write(data);
+			return;
+		}
+		if (!c.isOpen() || !data.hasRemaining()) {
+			data.position(data.limit());
+			return;
+		}
+		ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+		copy.put(data).flip();
+		c.loop().execute(() -> write(copy));
+	}
+
+	void suspendReadsFromAnyThread() {
+		if (!this.connection.loop().inLoop()) {
+			this.connection.loop().execute(this::suspendReadsFromAnyThread);
+			return;
+		}
+		suspendReads();
+	}
+
+	void resumeReadsFromAnyThread() {
+		if (!this.connection.loop().inLoop()) {
+			this.connection.loop().execute(this::resumeReadsFromAnyThread);
+			return;
+		}
+		if (!this.connection.draining()) {
+			resumeReads();
+		}
+	}
+
 	// Flow control
 
 	void suspendReads() {
