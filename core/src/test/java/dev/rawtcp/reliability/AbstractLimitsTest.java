@@ -162,15 +162,7 @@ abstract class AbstractLimitsTest extends ReliabilityTestSupport {
 	@ParameterizedTest
 	@MethodSource("codecsAndModes")
 	void shouldCloseOnlyTheConnectionThatSendsAFrameOverTheMaximum(Codec codec, ListenerMode mode) throws Exception {
-		Listener listener = (mode == ListenerMode.EVENT_LOOP)
-				? bind(config("framed"), new FramedHandler(codec::decoder, codec::echo))
-				: bind(config("framed"), (TcpStreamHandler) (stream) -> {
-					FrameReader frames = new FrameReader(stream.input(), codec.decoder());
-					for (byte[] frame; (frame = frames.readFrame()) != null;) {
-						codec.echo(stream.output(), frame);
-						stream.output().flush();
-					}
-				});
+		Listener listener = bindFramedEcho(config("framed"), codec, mode);
 		ListenerStats stats = listener.stats();
 		try (Bystander bystander = Bystander.start(connect(listener), codec::message)) {
 			Socket attacker = connect(listener);
@@ -197,15 +189,7 @@ abstract class AbstractLimitsTest extends ReliabilityTestSupport {
 	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
 	void shouldResetAPeerThatKeepsSendingAfterTheServerClosed(ListenerMode mode) throws Exception {
 		Codec codec = Codec.LINE;
-		Listener listener = (mode == ListenerMode.EVENT_LOOP)
-				? bind(config("lingering"), new FramedHandler(codec::decoder, codec::echo))
-				: bind(config("lingering"), (TcpStreamHandler) (stream) -> {
-					FrameReader frames = new FrameReader(stream.input(), codec.decoder());
-					for (byte[] frame; (frame = frames.readFrame()) != null;) {
-						codec.echo(stream.output(), frame);
-						stream.output().flush();
-					}
-				});
+		Listener listener = bindFramedEcho(config("lingering"), codec, mode);
 		ListenerStats stats = listener.stats();
 		try (Bystander bystander = Bystander.start(connect(listener), codec::message)) {
 			Socket attacker = connect(listener);
@@ -241,6 +225,20 @@ abstract class AbstractLimitsTest extends ReliabilityTestSupport {
 			bystander.assertServed();
 			assertThat(stats.active()).isEqualTo(1);
 		}
+	}
+
+	/** A framed echo of a codec, as a {@link FramedHandler} or a {@link FrameReader} loop by mode. */
+	private Listener bindFramedEcho(ListenerConfig.Builder config, Codec codec, ListenerMode mode) {
+		if (mode == ListenerMode.EVENT_LOOP) {
+			return bind(config, new FramedHandler(codec::decoder, codec::echo));
+		}
+		return bind(config, (TcpStreamHandler) (stream) -> {
+			FrameReader frames = new FrameReader(stream.input(), codec.decoder());
+			for (byte[] frame; (frame = frames.readFrame()) != null;) {
+				codec.echo(stream.output(), frame);
+				stream.output().flush();
+			}
+		});
 	}
 
 	/** CPU time of the server's threads (loops, pollers, handler threads) so far. */
