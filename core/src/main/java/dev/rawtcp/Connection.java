@@ -129,6 +129,16 @@ public interface Connection {
 	Optional<TcpInfo> tcpInfo();
 
 	/**
+	 * What the TLS handshake agreed on: protocol, cipher suite, the host name the client
+	 * asked for, and the client's certificates.
+	 * @return the handshake's outcome; empty on a plaintext listener and until the handshake
+	 * finished
+	 */
+	default Optional<TlsInfo> tls() {
+		return Optional.empty();
+	}
+
+	/**
 	 * The socket options as read back from the kernel now.
 	 * @return the options
 	 */

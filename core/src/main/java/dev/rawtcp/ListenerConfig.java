@@ -23,6 +23,8 @@ public final class ListenerConfig {
 
 	private final @Nullable Object[] values;
 
+	private final @Nullable ServerTls tls;
+
 	private ListenerConfig(Builder builder) {
 		this.name = Objects.requireNonNull(builder.name, "'name' must not be null");
 		this.host = Objects.requireNonNull(builder.host, "'host' must not be null");
@@ -31,6 +33,7 @@ public final class ListenerConfig {
 			throw new IllegalArgumentException("'name' must not be blank");
 		}
 		this.values = builder.values.clone();
+		this.tls = builder.tls;
 		for (ListenerOption<?> option : ListenerOption.values()) {
 			validate(option);
 		}
@@ -87,6 +90,11 @@ public final class ListenerConfig {
 	/** @return the address to bind; {@code 0.0.0.0} or {@code ::} for every interface */
 	public String host() {
 		return this.host;
+	}
+
+	/** @return the listener's TLS, or {@code null} for plaintext */
+	public @Nullable ServerTls tls() {
+		return this.tls;
 	}
 
 	/** @return how connections are handed to the handler */
@@ -222,18 +230,22 @@ public final class ListenerConfig {
 	@Override
 	public boolean equals(@Nullable Object other) {
 		return this == other || (other instanceof ListenerConfig that && this.name.equals(that.name)
-				&& this.host.equals(that.host) && this.mode == that.mode && Arrays.equals(this.values, that.values));
+				&& this.host.equals(that.host) && this.mode == that.mode && Arrays.equals(this.values, that.values)
+				&& Objects.equals(this.tls, that.tls));
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.name, this.host, this.mode, Arrays.hashCode(this.values));
+		return Objects.hash(this.name, this.host, this.mode, Arrays.hashCode(this.values), this.tls);
 	}
 
 	@Override
 	public String toString() {
 		StringJoiner joiner = new StringJoiner(", ", "ListenerConfig[", "]");
 		joiner.add("name=" + this.name).add("host=" + this.host).add("mode=" + this.mode.value());
+		if (this.tls != null) {
+			joiner.add("tls=" + this.tls);
+		}
 		for (ListenerOption<?> option : ListenerOption.values()) {
 			joiner.add(option.key() + "=" + option.format(this.values[option.index]));
 		}
@@ -253,6 +265,8 @@ public final class ListenerConfig {
 
 		private final @Nullable Object[] values;
 
+		private @Nullable ServerTls tls;
+
 		private Builder(String name) {
 			this.name = name;
 			List<ListenerOption<?>> options = ListenerOption.values();
@@ -265,6 +279,18 @@ public final class ListenerConfig {
 			this.host = config.host;
 			this.mode = config.mode;
 			this.values = config.values.clone();
+			this.tls = config.tls;
+		}
+
+		/**
+		 * Serve TLS: every connection's bytes pass through an {@link javax.net.ssl.SSLEngine}
+		 * before the handler sees them, in both modes.
+		 * @param tls the settings, {@code null} for plaintext (the default)
+		 * @return this builder
+		 */
+		public Builder tls(@Nullable ServerTls tls) {
+			this.tls = tls;
+			return this;
 		}
 
 		/**

@@ -39,6 +39,8 @@ public final class ListenerStats {
 
 	private final Map<String, LongAdder> acceptErrors = new ConcurrentHashMap<>();
 
+	private final TlsStats tls = new TlsStats();
+
 	public ListenerStats() {
 		for (int i = 0; i < this.closed.length; i++) {
 			this.closed[i] = new LongAdder();
@@ -111,6 +113,11 @@ public final class ListenerStats {
 	 * @param reason the reason
 	 * @return the count
 	 */
+	/** @return the TLS handshake counts and times (all zero on a plaintext listener) */
+	public TlsStats tls() {
+		return this.tls;
+	}
+
 	public long closed(CloseReason reason) {
 		return this.closed[reason.ordinal()].sum();
 	}

@@ -243,12 +243,13 @@ public abstract class AbstractConnection extends SocketConnection {
 		}
 	}
 
-	/** Graceful close: flush, FIN, linger. Loop thread. */
-	private void startClose(CloseReason why) {
+	/** Graceful close: (over TLS a close_notify,) flush, FIN, linger. Loop thread. */
+	final void startClose(CloseReason why) {
 		if (this.state != OPEN) {
 			return;
 		}
 		this.reason = this.draining ? CloseReason.SHUTDOWN : why;
+		this.loopSide.closing();
 		this.state = CLOSING;
 		if (this.loopSide.isQueueEmpty()) {
 			beginLinger();

@@ -106,6 +106,7 @@ public final class ChannelTcpStream implements TcpStream {
 	public void run(dev.rawtcp.TcpStreamHandler handler) {
 		this.owner = Thread.currentThread();
 		try {
+			this.channel.open();
 			handler.handle(this);
 			finish();
 		}

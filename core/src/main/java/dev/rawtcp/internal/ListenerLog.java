@@ -42,6 +42,8 @@ public final class ListenerLog {
 
 	private final LogThrottle acceptErrors = new LogThrottle(10, TimeUnit.SECONDS);
 
+	private final LogThrottle tlsFailures = new LogThrottle(10, TimeUnit.SECONDS);
+
 	/**
 	 * Create the log of one listener.
 	 * @param logger the transport's logger
@@ -144,6 +146,20 @@ public final class ListenerLog {
 		if (suppressed >= 0) {
 			this.logger.warn("Listener '{}': I/O error on {}: {}{}", this.listenerName, peer, message,
 					more(suppressed, "connection errors"));
+		}
+	}
+
+	/**
+	 * A TLS handshake failed (counted by the caller); the connection is being closed.
+	 * @param peer the connection's peer
+	 * @param reason why
+	 * @param detail what the engine said
+	 */
+	public void tlsHandshakeFailed(Object peer, dev.rawtcp.TlsHandshakeFailure reason, String detail) {
+		long suppressed = this.tlsFailures.tryAcquire();
+		if (suppressed >= 0) {
+			this.logger.warn("Listener '{}': TLS handshake with {} failed ({}): {}{}", this.listenerName, peer,
+					reason.tagValue(), detail, more(suppressed, "TLS handshake failures"));
 		}
 	}
 

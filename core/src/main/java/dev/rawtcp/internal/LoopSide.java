@@ -20,15 +20,10 @@ final class LoopSide {
 
 	private static final int MAX_READS_PER_WAKEUP = 16;
 
-	private static final int MAX_DISCARDS_PER_WAKEUP = 64;
-
-	/** How long discarding waits after each {@link ListenerLog#LINGER_DISCARD_LIMIT} bytes. */
-	static final long DISCARD_PAUSE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
-
 	private final AbstractConnection connection;
 
 	/** The event-loop handler, {@code null} in thread-per-connection mode. */
-	private final @Nullable TcpHandler handler;
+	private final @Nullable LoopHandler handler;
 
 	/** The handler thread's readiness, {@code null} in event-loop mode. */
 	private final @Nullable StreamReadiness readiness;
@@ -38,15 +33,18 @@ final class LoopSide {
 
 	private final Runnable updateInterestTask = this::updateInterest;
 
+	private final LingerDiscard discard;
+
+	/** TLS between the socket and an event-loop handler, else {@code null}. */
+	private final @Nullable LoopTls tls;
+
+	/** Thread-per-connection mode over TLS: the handler thread's stream owns the engine. */
+	private final boolean streamTls;
+
+	/** The event-loop handler's {@code onOpen} ran (with TLS: once the handshake finished). */
+	private boolean handlerOpen;
+
 	private int interest;
-
-	/** Bytes read and dropped while lingering, since the last pause. */
-	private long discarded;
-
-	private long discardedTotal;
-
-	/** Discarding waits: the peer sent {@link ListenerLog#LINGER_DISCARD_LIMIT} bytes since the last pause. */
-	private boolean discardPaused;
 
 	private volatile boolean readsSuspended;
 
@@ -58,9 +56,14 @@ final class LoopSide {
 	LoopSide(AbstractConnection connection, @Nullable TcpHandler handler, @Nullable StreamReadiness readiness,
 			ByteBuffer readBuffer) {
 		this.connection = connection;
-		this.handler = handler;
+		this.handler = (handler != null) ? new LoopHandler(connection, this, handler) : null;
 		this.readiness = readiness;
 		this.readBuffer = readBuffer;
+		this.discard = new LingerDiscard(connection, this);
+		dev.rawtcp.ServerTls serverTls = connection.listener().config.tls();
+		this.tls = (serverTls != null && this.handler != null)
+				? new LoopTls(this, this.handler, connection, serverTls) : null;
+		this.streamTls = serverTls != null && handler == null;
 	}
 
 	/** @return the interest to register first: reads in event-loop mode, nothing for a handler thread */
@@ -104,7 +107,7 @@ final class LoopSide {
 
 	private void readReady() {
 		AbstractConnection c = this.connection;
-		TcpHandler h = this.handler;
+		LoopHandler h = this.handler;
 		if (!c.isOpen() || this.readsSuspended || this.backpressured || c.isInputClosed() || h == null) {
 			return;
 		}
@@ -122,11 +125,10 @@ final class LoopSide {
 			if (n > 0) {
 				c.received(n, c.loop().now());
 				c.loop().readBytes(n);
-				try {
-					h.onData(c, buffer);
+				if (this.tls != null) {
+					this.tls.received(buffer);
 				}
-				catch (Throwable ex) {
-					c.handlerFailedInLoop(ex);
+				else if (!h.deliver(buffer)) {
 					return;
 				}
 				if (!c.isOpen() || this.readsSuspended || this.backpressured || n < capacity) {
@@ -134,14 +136,10 @@ final class LoopSide {
 				}
 			}
 			else if (n < 0) {
-				c.inputClosed();
-				updateInterest();
-				try {
-					h.onInputClosed(c);
+				if (this.tls != null) {
+					this.tls.inputEnded();
 				}
-				catch (Throwable ex) {
-					c.handlerFailedInLoop(ex);
-				}
+				h.peerEnded();
 				return;
 			}
 			else {
@@ -150,77 +148,25 @@ final class LoopSide {
 		}
 	}
 
-	/**
-	 * While lingering: read and drop until the peer's FIN (or an error). At most
-	 * {@link ListenerLog#LINGER_DISCARD_LIMIT} bytes per {@link #DISCARD_PAUSE_NANOS}: a peer that
-	 * keeps sending is then held back by TCP flow control instead of being read at memory speed,
-	 * a peer's FIN is still seen within one pause, and the linger deadline ends the connection
-	 * with a reset.
-	 */
+	/** While lingering: read and drop what the peer still sends, bounded (see {@link LingerDiscard}). */
 	void discard() {
-		if (this.discardPaused) {
-			return;
-		}
-		AbstractConnection c = this.connection;
-		for (int i = 0; i < MAX_DISCARDS_PER_WAKEUP; i++) {
-			int n;
-			try {
-				n = c.readOnce();
-			}
-			catch (IOException ex) {
-				c.finalClose();
-				return;
-			}
-			if (n > 0) {
-				this.discarded += n;
-				this.discardedTotal += n;
-				if (this.discarded >= ListenerLog.LINGER_DISCARD_LIMIT) {
-					pauseDiscard();
-					return;
-				}
-				continue;
-			}
-			if (n < 0) {
-				c.inputClosed();
-				c.finalClose();
-			}
-			return;
-		}
-		StreamReadiness r = this.readiness;
-		if (r != null && r.edgeTriggered()) {
-			// edge triggered: no new event will come for what is left, so come back soon
-			c.loop().execute(() -> {
-				if (c.isLingering()) {
-					discard();
-				}
-			});
-		}
-		// level triggered: what is left is reported again
-	}
-
-	private void pauseDiscard() {
-		this.discardPaused = true;
-		this.discarded = 0;
-		updateInterest();
-		this.connection.loop().schedule(DISCARD_PAUSE_NANOS, this::resumeDiscard);
-	}
-
-	private void resumeDiscard() {
-		this.discardPaused = false;
-		if (this.connection.isLingering()) {
-			updateInterest();
-			discard();
-		}
+		this.discard.discard();
 	}
 
 	/** @return whether the peer sent more than a closing connection discards at once */
 	boolean discardThrottled() {
-		return this.discardedTotal >= ListenerLog.LINGER_DISCARD_LIMIT;
+		return this.discard.throttled();
 	}
 
 	/** @return the bytes discarded while lingering */
 	long discardedTotal() {
-		return this.discardedTotal;
+		return this.discard.total();
+	}
+
+	/** @return whether the handler thread's socket is registered once, edge triggered */
+	boolean edgeTriggered() {
+		StreamReadiness r = this.readiness;
+		return r != null && r.edgeTriggered();
 	}
 
 	// From any thread
@@ -228,6 +174,10 @@ final class LoopSide {
 	/** {@code Connection.write}: on the loop at once, from another thread as a copy through the loop. */
 	void writeFromAnyThread(ByteBuffer data) {
 		AbstractConnection c = this.connection;
+		if (this.streamTls) {
+			throw new IllegalStateException("Connection.write is not available on a TLS connection in "
+					+ "thread-per-connection mode: TLS records must leave in order, so write through TcpStream.output()");
+		}
 		if (c.loop().inLoop()) {
 			write(data);
 			return;
@@ -274,6 +224,22 @@ final class LoopSide {
 	void resumeReads() {
 		this.readsSuspended = false;
 		updateInterest();
+		resumeBuffered();
+	}
+
+	/** Over TLS, records read before reads paused wait unwrapped: hand them over now that reads resumed. */
+	private void resumeBuffered() {
+		LoopTls t = this.tls;
+		if (t != null && t.hasBuffered() && !readsPaused()) {
+			this.connection.loop().execute(t::resumeBuffered);
+		}
+	}
+
+	/** A graceful close begins: over TLS, a close_notify goes out before the FIN. Loop thread. */
+	void closing() {
+		if (this.tls != null) {
+			this.tls.closing();
+		}
 	}
 
 	/** @return whether event-loop reads are paused: suspended by the handler, or backpressured */
@@ -284,10 +250,27 @@ final class LoopSide {
 	// Writing
 
 	/**
-	 * Write on the loop: straight to the socket while nothing is queued, else queued.
+	 * Write on the loop: over TLS wrapped first; then as {@link #writeRaw(ByteBuffer)}.
 	 * @param src the bytes; consumed
 	 */
 	void write(ByteBuffer src) {
+		if (this.tls != null) {
+			if (this.connection.isOpen()) {
+				this.tls.write(src);
+			}
+			else {
+				src.position(src.limit());
+			}
+			return;
+		}
+		writeRaw(src);
+	}
+
+	/**
+	 * Write bytes as they are to leave: straight to the socket while nothing is queued, else queued.
+	 * @param src the bytes; consumed
+	 */
+	void writeRaw(ByteBuffer src) {
 		AbstractConnection c = this.connection;
 		if (!c.isOpen()) {
 			src.position(src.limit());
@@ -399,15 +382,14 @@ final class LoopSide {
 	private void afterQueueChange() {
 		AbstractConnection c = this.connection;
 		WriteQueue q = this.queue;
-		TcpHandler h = this.handler;
+		LoopHandler h = this.handler;
 		if (q.updateWritability() && h != null && c.isOpen()) {
 			// stop reading while the peer does not take what we write: memory stays bounded
 			this.backpressured = !q.isWritable();
-			try {
-				h.onWritabilityChanged(c, q.isWritable());
+			if (!this.backpressured) {
+				resumeBuffered();
 			}
-			catch (Throwable ex) {
-				c.handlerFailedInLoop(ex);
+			if (!h.writabilityChanged(q.isWritable())) {
 				return;
 			}
 		}
@@ -440,7 +422,7 @@ final class LoopSide {
 		boolean queued = !isQueueEmpty();
 		int wanted;
 		if (c.isLingering()) {
-			wanted = ((c.isInputClosed() || this.discardPaused) ? 0 : AbstractConnection.READ)
+			wanted = ((c.isInputClosed() || this.discard.paused()) ? 0 : AbstractConnection.READ)
 					| (queued ? AbstractConnection.WRITE : 0);
 		}
 		else if (r != null) {
@@ -465,21 +447,19 @@ final class LoopSide {
 	// Event-loop handler callbacks
 
 	void opened() {
-		try {
-			this.handler.onOpen(this.connection);
+		if (this.tls != null) {
+			// the handler hears of the connection once the handshake finished
+			this.tls.start();
+			return;
 		}
-		catch (Throwable ex) {
-			this.connection.handlerFailedInLoop(ex);
-		}
+		this.handler.opened();
 	}
 
 	void closed(CloseReason reason) {
-		try {
-			this.handler.onClose(this.connection, reason);
+		if (this.tls != null) {
+			this.tls.closed(reason);
 		}
-		catch (Throwable ex) {
-			this.connection.listener().log().handlerFailed(this.connection.remoteAddress(), ex);
-		}
+		this.handler.closed(reason);
 	}
 
 }

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.rawtcp.Connection;
+import dev.rawtcp.TlsInfo;
 
 /**
  * An accepted socket as both sides of a connection see it: its identity, its counters, and
@@ -43,6 +45,8 @@ public abstract class SocketConnection implements Connection {
 	private volatile long bytesReceived;
 
 	private volatile long bytesSent;
+
+	private volatile @Nullable TlsInfo tls;
 
 	SocketConnection(Loop loop, AbstractListener listener, InetSocketAddress remoteAddress) {
 		this.loop = loop;
@@ -154,7 +158,20 @@ public abstract class SocketConnection implements Connection {
 		}
 	}
 
+	/**
+	 * The TLS handshake finished.
+	 * @param info what it agreed on
+	 */
+	final void tlsEstablished(TlsInfo info) {
+		this.tls = info;
+	}
+
 	// Information
+
+	@Override
+	public final Optional<TlsInfo> tls() {
+		return Optional.ofNullable(this.tls);
+	}
 
 	/** @return the connection's loop */
 	public final Loop loop() {

@@ -27,6 +27,13 @@ public interface StreamChannel {
 	void giveBuffer(StreamBuffer buffer);
 
 	/**
+	 * Get ready before the handler runs (over TLS: the handshake). On the handler thread.
+	 * @throws IOException if the connection cannot be served; the handler is then not called
+	 */
+	default void open() throws IOException {
+	}
+
+	/**
 	 * Read without blocking.
 	 * @param dst where to put the bytes: a buffer from {@link #takeBuffer()}, between its
 	 * position and limit

@@ -39,7 +39,14 @@ final class StreamSide implements StreamChannel, StreamReadiness.Owner {
 
 	/** Start the handler thread. Loop thread. */
 	void start() {
-		Thread handler = this.connection.listener().newHandlerThread(new ChannelTcpStream(this));
+		dev.rawtcp.ServerTls tls = this.connection.listener().config.tls();
+		StreamChannel channel = this;
+		if (tls != null) {
+			TlsStreamChannel secured = new TlsStreamChannel(this, this.connection, tls);
+			secured.start();
+			channel = secured;
+		}
+		Thread handler = this.connection.listener().newHandlerThread(new ChannelTcpStream(channel));
 		this.readiness.handlerThread(handler);
 		this.thread = handler;
 		handler.start();

@@ -1,0 +1,181 @@
+package dev.rawtcp.internal;
+
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.rawtcp.CloseReason;
+import dev.rawtcp.ServerTls;
+import dev.rawtcp.TlsHandshakeFailure;
+import dev.rawtcp.TlsInfo;
+
+/**
+ * One connection's TLS handshake, whichever side drives it: makes the engine for the host
+ * name of the client's first record, counts the outcome exactly once (a success, or a failure
+ * with its reason), and ends a handshake that outlives {@code ssl.handshake-timeout}. Internal.
+ */
+final class TlsHandshake {
+
+	private static final int PENDING = 0;
+
+	private static final int DONE = 1;
+
+	private static final int FAILED = 2;
+
+	private final AbstractConnection connection;
+
+	private final ServerTls tls;
+
+	private final long startNanos = System.nanoTime();
+
+	private final AtomicInteger outcome = new AtomicInteger(PENDING);
+
+	TlsHandshake(AbstractConnection connection, ServerTls tls) {
+		this.connection = connection;
+		this.tls = tls;
+	}
+
+	/** Arm the time-out; on the loop, from the accept. */
+	void start() {
+		this.connection.loop().schedule(this.tls.handshakeTimeout().toNanos(), () -> {
+			if (failed(TlsHandshakeFailure.TIMEOUT, "not finished within " + this.tls.handshakeTimeout().toMillis()
+					+ " ms (ssl.handshake-timeout)")) {
+				this.connection.forceClose(CloseReason.ERROR);
+			}
+		});
+	}
+
+	/** @return the {@link System#nanoTime()} by which the handshake must finish */
+	long deadlineNanos() {
+		return this.startNanos + this.tls.handshakeTimeout().toNanos();
+	}
+
+	/**
+	 * Make the engine for the host name in the client's first record.
+	 * @param hello the record, read
+	 * @return the engine, in server mode, client authentication set
+	 * @throws SSLException if the factory failed
+	 */
+	SSLEngine newEngine(ClientHello hello) throws SSLException {
+		SSLEngine engine;
+		try {
+			engine = this.tls.engines().createEngine(hello.serverName());
+		}
+		catch (RuntimeException ex) {
+			throw new SSLException("no engine for server name '" + hello.serverName() + "': " + ex.getMessage(), ex);
+		}
+		engine.setUseClientMode(false);
+		switch (this.tls.clientAuth()) {
+			case NEED -> engine.setNeedClientAuth(true);
+			case WANT -> engine.setWantClientAuth(true);
+			case NONE -> engine.setNeedClientAuth(false);
+		}
+		engine.beginHandshake();
+		return engine;
+	}
+
+	/** @return whether the handshake finished or failed (then the other side stops driving it) */
+	boolean ended() {
+		return this.outcome.get() != PENDING;
+	}
+
+	/** @return whether it failed (for example at the time-out, while the handler thread was parked) */
+	boolean hasFailed() {
+		return this.outcome.get() == FAILED;
+	}
+
+	/**
+	 * The handshake finished: count it and publish what it agreed on.
+	 * @param engine the engine
+	 * @return {@code false} if it had failed already (the time-out came first)
+	 */
+	boolean succeeded(SSLEngine engine) {
+		if (!this.outcome.compareAndSet(PENDING, DONE)) {
+			return false;
+		}
+		this.connection.listener().stats.tls().recordSucceeded(System.nanoTime() - this.startNanos);
+		this.connection.tlsEstablished(info(engine));
+		return true;
+	}
+
+	/**
+	 * The handshake failed: count and log it, once.
+	 * @param reason why
+	 * @param detail what happened, for the log
+	 * @return {@code false} if the outcome was counted already
+	 */
+	boolean failed(TlsHandshakeFailure reason, String detail) {
+		if (!this.outcome.compareAndSet(PENDING, FAILED)) {
+			return false;
+		}
+		this.connection.listener().stats.tls().recordFailed(reason);
+		this.connection.listener().log().tlsHandshakeFailed(this.connection.remoteAddress(), reason, detail);
+		return true;
+	}
+
+	/**
+	 * Count a failure the engine reported.
+	 * @param ex what the engine threw
+	 * @return whether it was counted now (not before)
+	 */
+	boolean failed(SSLException ex) {
+		return failed(classify(ex, this.outcome.get() == DONE), String.valueOf(ex.getMessage()));
+	}
+
+	/** An established connection's peer tried to renegotiate: refused, counted as a failed handshake. */
+	void renegotiationRefused() {
+		this.connection.listener().stats.tls().recordFailed(TlsHandshakeFailure.RENEGOTIATION);
+		this.connection.listener().log().tlsHandshakeFailed(this.connection.remoteAddress(),
+				TlsHandshakeFailure.RENEGOTIATION, "the peer asked to renegotiate; closing");
+	}
+
+	static TlsHandshakeFailure classify(Throwable ex, boolean established) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+			if (message.contains("empty client certificate chain") || message.contains("certificate_required")) {
+				return TlsHandshakeFailure.CLIENT_AUTH;
+			}
+			if (t instanceof CertificateException || t instanceof CertPathValidatorException
+					|| message.contains("certificate") || message.contains("unknown_ca")) {
+				return TlsHandshakeFailure.CERTIFICATE;
+			}
+		}
+		return TlsHandshakeFailure.PROTOCOL;
+	}
+
+	private static TlsInfo info(SSLEngine engine) {
+		SSLSession session = engine.getSession();
+		List<Certificate> peer;
+		try {
+			peer = List.of(session.getPeerCertificates());
+		}
+		catch (SSLPeerUnverifiedException ex) {
+			peer = List.of();
+		}
+		return new TlsInfo(session.getProtocol(), session.getCipherSuite(), serverName(session), peer);
+	}
+
+	private static @Nullable String serverName(SSLSession session) {
+		if (session instanceof ExtendedSSLSession extended) {
+			for (SNIServerName name : extended.getRequestedServerNames()) {
+				if (name instanceof SNIHostName host) {
+					return host.getAsciiName().toLowerCase(java.util.Locale.ROOT);
+				}
+			}
+		}
+		return null;
+	}
+
+}

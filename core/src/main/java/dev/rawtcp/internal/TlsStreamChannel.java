@@ -1,0 +1,380 @@
+package dev.rawtcp.internal;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.rawtcp.ClosedByServerException;
+import dev.rawtcp.Connection;
+import dev.rawtcp.ServerTls;
+import dev.rawtcp.TlsHandshakeFailure;
+
+/**
+ * TLS between the socket and a thread-per-connection handler: a {@link StreamChannel} that
+ * reads and writes plaintext over the connection's own channel, on the handler thread, which
+ * alone uses the engine. The handshake runs in {@link #open()}, before the handler is called;
+ * when the handler returns a close_notify goes out before the FIN. Its three buffers come from
+ * the group's pool and go back when the handler is done. Internal.
+ */
+final class TlsStreamChannel implements StreamChannel {
+
+	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+	private final StreamChannel raw;
+
+	private final TlsHandshake handshake;
+
+	private @Nullable SSLEngine engine;
+
+	/** Ciphertext read and not unwrapped yet; write mode. */
+	private @Nullable StreamBuffer in;
+
+	/** Ciphertext to send; read mode while sending. */
+	private @Nullable StreamBuffer out;
+
+	/** Plaintext unwrapped and not handed over yet (when the reader's buffer had no room for a record); read mode. */
+	private @Nullable StreamBuffer plain;
+
+	private boolean inboundDone;
+
+	TlsStreamChannel(StreamChannel raw, AbstractConnection connection, ServerTls tls) {
+		this.raw = raw;
+		this.handshake = new TlsHandshake(connection, tls);
+	}
+
+	/** Arm the handshake time-out; on the loop, at the accept. */
+	void start() {
+		this.handshake.start();
+	}
+
+	@Override
+	public Connection connection() {
+		return this.raw.connection();
+	}
+
+	@Override
+	public StreamBuffer takeBuffer() {
+		return this.raw.takeBuffer();
+	}
+
+	@Override
+	public void giveBuffer(StreamBuffer buffer) {
+		this.raw.giveBuffer(buffer);
+	}
+
+	// Handshake
+
+	@Override
+	public void open() throws IOException {
+		StreamBuffer netIn = this.raw.takeBuffer();
+		this.in = netIn;
+		this.out = this.raw.takeBuffer();
+		StreamBuffer p = this.raw.takeBuffer();
+		p.buffer().clear().limit(0);
+		this.plain = p;
+		netIn.buffer().clear();
+		try {
+			SSLEngine e = newEngine(netIn.buffer());
+			this.engine = e;
+			while (true) {
+				HandshakeStatus status = e.getHandshakeStatus();
+				switch (status) {
+					case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+						SSLEngineResult result = unwrap(e, p.buffer().clear());
+						p.buffer().limit(0);
+						if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+							readMore(true);
+						}
+						else if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+							throw new EOFException("the peer closed TLS during the handshake");
+						}
+					}
+					case NEED_WRAP -> wrapAndSend(EMPTY);
+					case NEED_TASK -> runTasks(e);
+					case FINISHED, NOT_HANDSHAKING -> {
+						if (!this.handshake.succeeded(e)) {
+							throw new SocketTimeoutException("TLS handshake timed out");
+						}
+						return;
+					}
+				}
+			}
+		}
+		catch (SSLException ex) {
+			this.handshake.failed(ex);
+			sendAlert();
+			throw new TlsHandshakeException(ex);
+		}
+		catch (SocketTimeoutException ex) {
+			this.handshake.failed(TlsHandshakeFailure.TIMEOUT, String.valueOf(ex.getMessage()));
+			throw new TlsHandshakeException(ex);
+		}
+		catch (TlsHandshakeException ex) {
+			throw ex;
+		}
+		catch (IOException ex) {
+			this.handshake.failed(TlsHandshakeFailure.CLOSED, String.valueOf(ex.getMessage()));
+			throw new TlsHandshakeException(ex);
+		}
+	}
+
+	private SSLEngine newEngine(ByteBuffer netIn) throws IOException {
+		while (true) {
+			ClientHello hello = ClientHello.peek(netIn.duplicate().flip());
+			if (hello == ClientHello.NOT_TLS) {
+				this.handshake.failed(TlsHandshakeFailure.PROTOCOL, "the first bytes are not a TLS handshake record");
+				throw new TlsHandshakeException(new SSLException("not a TLS handshake record"));
+			}
+			if (hello != ClientHello.INCOMPLETE) {
+				return this.handshake.newEngine(hello);
+			}
+			readMore(true);
+		}
+	}
+
+	/**
+	 * Read more ciphertext, parking as long as the socket has none.
+	 * @param handshaking whether the handshake's deadline applies
+	 */
+	private void readMore(boolean handshaking) throws IOException {
+		StreamBuffer netIn = this.in;
+		if (!netIn.buffer().hasRemaining()) {
+			throw new SSLException("a TLS record larger than " + netIn.buffer().capacity() + " bytes");
+		}
+		while (true) {
+			int n = this.raw.read(netIn);
+			if (n > 0) {
+				return;
+			}
+			if (n < 0) {
+				throw new EOFException("end of stream inside a TLS record");
+			}
+			long deadline = handshaking ? this.handshake.deadlineNanos() : 0;
+			if (!this.raw.awaitReadable(deadline)) {
+				throw new SocketTimeoutException("TLS handshake timed out");
+			}
+		}
+	}
+
+	private SSLEngineResult unwrap(SSLEngine e, ByteBuffer dst) throws SSLException {
+		ByteBuffer src = this.in.buffer();
+		src.flip();
+		try {
+			return e.unwrap(src, dst);
+		}
+		finally {
+			src.compact();
+		}
+	}
+
+	private static void runTasks(SSLEngine e) {
+		Runnable task;
+		while ((task = e.getDelegatedTask()) != null) {
+			task.run();
+		}
+	}
+
+	private void sendAlert() {
+		SSLEngine e = this.engine;
+		if (e == null || this.out == null) {
+			return;
+		}
+		e.closeOutbound();
+		try {
+			wrapAndSend(EMPTY);
+		}
+		catch (IOException ignored) {
+			// the peer is gone: nothing to tell it
+		}
+	}
+
+	// Plaintext, on the handler thread
+
+	@Override
+	public int read(StreamBuffer dst) throws IOException {
+		ByteBuffer waiting = this.plain.buffer();
+		if (waiting.hasRemaining()) {
+			return copy(waiting, dst.buffer());
+		}
+		if (this.inboundDone) {
+			return -1;
+		}
+		SSLEngine e = this.engine;
+		int room = e.getSession().getApplicationBufferSize();
+		while (true) {
+			boolean direct = dst.buffer().remaining() >= room;
+			ByteBuffer target = direct ? dst.buffer() : waiting.clear();
+			SSLEngineResult result = unwrap(e, target);
+			if (!direct) {
+				waiting.flip();
+			}
+			switch (result.getStatus()) {
+				case CLOSED -> {
+					this.inboundDone = true;
+					return -1;
+				}
+				case BUFFER_UNDERFLOW -> {
+					int n = readSome();
+					if (n <= 0) {
+						return n;
+					}
+				}
+				default -> {
+					afterHandshakeMessage(e, result.getHandshakeStatus());
+					if (result.bytesProduced() > 0) {
+						return direct ? result.bytesProduced() : copy(waiting, dst.buffer());
+					}
+				}
+			}
+		}
+	}
+
+	/** @return bytes read, {@code 0} if none now, {@code -1} at the peer's end of stream (without close_notify) */
+	private int readSome() throws IOException {
+		StreamBuffer netIn = this.in;
+		if (!netIn.buffer().hasRemaining()) {
+			throw new SSLException("a TLS record larger than " + netIn.buffer().capacity() + " bytes");
+		}
+		int n = this.raw.read(netIn);
+		if (n < 0) {
+			this.inboundDone = true;
+		}
+		return n;
+	}
+
+	private void afterHandshakeMessage(SSLEngine e, HandshakeStatus status) throws IOException {
+		if (status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED) {
+			return;
+		}
+		if (!"TLSv1.3".equals(e.getSession().getProtocol())) {
+			this.handshake.renegotiationRefused();
+			throw new SSLException("the peer asked to renegotiate, which is refused");
+		}
+		HandshakeStatus s = status;
+		while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
+			if (s == HandshakeStatus.NEED_TASK) {
+				runTasks(e);
+			}
+			else {
+				wrapAndSend(EMPTY);
+			}
+			s = e.getHandshakeStatus();
+		}
+	}
+
+	private static int copy(ByteBuffer from, ByteBuffer to) {
+		int n = Math.min(from.remaining(), to.remaining());
+		to.put(from.slice(from.position(), n));
+		from.position(from.position() + n);
+		return n;
+	}
+
+	@Override
+	public int write(StreamBuffer src) throws IOException {
+		int n = src.buffer().remaining();
+		wrapAndSend(src.buffer());
+		return n;
+	}
+
+	/** Wrap everything in {@code src} (or the handshake's next messages) and send it, parking while the socket is full. */
+	private void wrapAndSend(ByteBuffer src) throws IOException {
+		SSLEngine e = this.engine;
+		StreamBuffer netOut = this.out;
+		ByteBuffer o = netOut.buffer();
+		int packet = e.getSession().getPacketBufferSize();
+		boolean progress;
+		do {
+			o.clear();
+			progress = false;
+			while (o.remaining() >= packet) {
+				SSLEngineResult result = e.wrap(src, o);
+				if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
+					break;
+				}
+				progress = true;
+				if (result.getStatus() == SSLEngineResult.Status.CLOSED
+						|| (!src.hasRemaining() && result.getHandshakeStatus() != HandshakeStatus.NEED_WRAP)) {
+					break;
+				}
+			}
+			o.flip();
+			while (o.hasRemaining()) {
+				if (this.raw.write(netOut) == 0) {
+					this.raw.awaitWritable();
+				}
+			}
+		}
+		while (progress && src.hasRemaining());
+	}
+
+	@Override
+	public boolean awaitReadable(long deadlineNanos) throws IOException {
+		return this.plain.buffer().hasRemaining() || this.raw.awaitReadable(deadlineNanos);
+	}
+
+	@Override
+	public void awaitWritable() throws IOException {
+		this.raw.awaitWritable();
+	}
+
+	// The end
+
+	@Override
+	public void handlerFinished() {
+		SSLEngine e = this.engine;
+		if (e != null && this.handshake.ended() && !this.handshake.hasFailed() && !e.isOutboundDone()) {
+			e.closeOutbound();
+			try {
+				wrapAndSend(EMPTY);
+			}
+			catch (IOException ex) {
+				// the peer went away: the FIN follows anyway
+			}
+		}
+		release();
+		this.raw.handlerFinished();
+	}
+
+	@Override
+	public void handlerFailed(Throwable error) {
+		release();
+		if (error instanceof TlsHandshakeException || ClosedByServerException.isCause(error)) {
+			// counted as a failed handshake, not as a handler error: the handler never ran
+			this.raw.handlerFinished();
+		}
+		else {
+			this.raw.handlerFailed(error);
+		}
+	}
+
+	private void release() {
+		for (StreamBuffer b : new StreamBuffer[] { this.in, this.out, this.plain }) {
+			if (b != null) {
+				this.raw.giveBuffer(b);
+			}
+		}
+		this.in = null;
+		this.out = null;
+		this.plain = null;
+	}
+
+	/** The handshake failed (counted and logged already): the handler is not called. */
+	static final class TlsHandshakeException extends IOException {
+
+		private static final long serialVersionUID = 1L;
+
+		TlsHandshakeException(Throwable cause) {
+			super("TLS handshake failed: " + cause.getMessage(), cause);
+		}
+
+	}
+
+}
