@@ -7,6 +7,8 @@ import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.rawtcp.proxy.ProxyHeader;
+
 /**
  * An accepted TCP connection. Methods may be called from any thread; calls made on the
  * connection's own event-loop thread take the fast path.
@@ -26,10 +28,31 @@ public interface Connection {
 	String listenerName();
 
 	/**
-	 * The peer's address.
+	 * The peer's address: behind a load balancer that sends a PROXY protocol header, the
+	 * client's address from the header (see {@link #socketRemoteAddress()}).
 	 * @return the remote address
 	 */
 	InetSocketAddress remoteAddress();
+
+	/**
+	 * The address of the socket's peer as the kernel sees it: behind a load balancer that sends
+	 * a PROXY protocol header, the balancer's own address, while {@link #remoteAddress()} is
+	 * the client's from the header. Without a header the same as {@link #remoteAddress()}.
+	 * @return the socket's remote address
+	 */
+	default InetSocketAddress socketRemoteAddress() {
+		return remoteAddress();
+	}
+
+	/**
+	 * The PROXY protocol header the connection began with: the client's and the balancer's
+	 * addresses, and the TLVs a version 2 header carries (ALPN, authority, unique id, TLS
+	 * details, an AWS VPC endpoint id).
+	 * @return the header; empty when the listener does not read one, or none was sent
+	 */
+	default Optional<ProxyHeader> proxyHeader() {
+		return Optional.empty();
+	}
 
 	/**
 	 * This side's address.

@@ -8,12 +8,18 @@ import java.util.StringJoiner;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.rawtcp.proxy.ProxyHeaderDecoder;
+import dev.rawtcp.proxy.ProxyProtocolPolicy;
+
 /**
  * Everything a listener needs to know: its name, host and mode, and a value for every
  * {@link ListenerOption}, each checked by its option when built. Create one with
  * {@link #builder(String)}; the defaults are those of the {@code rawtcp.*} properties.
  */
 public final class ListenerConfig {
+
+	/** The default {@link #proxyHeaderTimeout()}. */
+	public static final Duration DEFAULT_PROXY_HEADER_TIMEOUT = Duration.ofSeconds(5);
 
 	private final String name;
 
@@ -25,6 +31,12 @@ public final class ListenerConfig {
 
 	private final @Nullable ServerTls tls;
 
+	private final @Nullable ProxyProtocolPolicy proxyProtocol;
+
+	private final Duration proxyHeaderTimeout;
+
+	private final int proxyMaxHeaderSize;
+
 	private ListenerConfig(Builder builder) {
 		this.name = Objects.requireNonNull(builder.name, "'name' must not be null");
 		this.host = Objects.requireNonNull(builder.host, "'host' must not be null");
@@ -34,6 +46,18 @@ public final class ListenerConfig {
 		}
 		this.values = builder.values.clone();
 		this.tls = builder.tls;
+		this.proxyProtocol = (builder.proxyProtocol != null && builder.proxyProtocol.isEnabled()) ? builder.proxyProtocol
+				: null;
+		this.proxyHeaderTimeout = Objects.requireNonNull(builder.proxyHeaderTimeout, "'proxyHeaderTimeout' must not be null");
+		if (this.proxyHeaderTimeout.isNegative() || this.proxyHeaderTimeout.isZero()) {
+			throw new IllegalArgumentException("'proxyHeaderTimeout' must be positive, was " + this.proxyHeaderTimeout);
+		}
+		this.proxyMaxHeaderSize = builder.proxyMaxHeaderSize;
+		if (this.proxyMaxHeaderSize < ProxyHeaderDecoder.MIN_HEADER_SIZE
+				|| this.proxyMaxHeaderSize > ProxyHeaderDecoder.MAX_HEADER_SIZE) {
+			throw new IllegalArgumentException("'proxyMaxHeaderSize' must be between " + ProxyHeaderDecoder.MIN_HEADER_SIZE
+					+ " and " + ProxyHeaderDecoder.MAX_HEADER_SIZE + ", was " + this.proxyMaxHeaderSize);
+		}
 		for (ListenerOption<?> option : ListenerOption.values()) {
 			validate(option);
 		}
@@ -95,6 +119,21 @@ public final class ListenerConfig {
 	/** @return the listener's TLS, or {@code null} for plaintext */
 	public @Nullable ServerTls tls() {
 		return this.tls;
+	}
+
+	/** @return the PROXY protocol policy, or {@code null} when it is off */
+	public @Nullable ProxyProtocolPolicy proxyProtocol() {
+		return this.proxyProtocol;
+	}
+
+	/** @return how long after the accept a PROXY header must be complete */
+	public Duration proxyHeaderTimeout() {
+		return this.proxyHeaderTimeout;
+	}
+
+	/** @return the largest PROXY header accepted, in bytes */
+	public int proxyMaxHeaderSize() {
+		return this.proxyMaxHeaderSize;
 	}
 
 	/** @return how connections are handed to the handler */
@@ -231,12 +270,14 @@ public final class ListenerConfig {
 	public boolean equals(@Nullable Object other) {
 		return this == other || (other instanceof ListenerConfig that && this.name.equals(that.name)
 				&& this.host.equals(that.host) && this.mode == that.mode && Arrays.equals(this.values, that.values)
-				&& Objects.equals(this.tls, that.tls));
+				&& Objects.equals(this.tls, that.tls) && Objects.equals(this.proxyProtocol, that.proxyProtocol)
+				&& this.proxyHeaderTimeout.equals(that.proxyHeaderTimeout) && this.proxyMaxHeaderSize == that.proxyMaxHeaderSize);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.name, this.host, this.mode, Arrays.hashCode(this.values), this.tls);
+		return Objects.hash(this.name, this.host, this.mode, Arrays.hashCode(this.values), this.tls,
+				this.proxyProtocol);
 	}
 
 	@Override
@@ -245,6 +286,10 @@ public final class ListenerConfig {
 		joiner.add("name=" + this.name).add("host=" + this.host).add("mode=" + this.mode.value());
 		if (this.tls != null) {
 			joiner.add("tls=" + this.tls);
+		}
+		if (this.proxyProtocol != null) {
+			joiner.add("proxyProtocol=" + this.proxyProtocol).add("proxyHeaderTimeout=" + this.proxyHeaderTimeout)
+				.add("proxyMaxHeaderSize=" + this.proxyMaxHeaderSize);
 		}
 		for (ListenerOption<?> option : ListenerOption.values()) {
 			joiner.add(option.key() + "=" + option.format(this.values[option.index]));
@@ -267,6 +312,12 @@ public final class ListenerConfig {
 
 		private @Nullable ServerTls tls;
 
+		private @Nullable ProxyProtocolPolicy proxyProtocol;
+
+		private Duration proxyHeaderTimeout = DEFAULT_PROXY_HEADER_TIMEOUT;
+
+		private int proxyMaxHeaderSize = ProxyHeaderDecoder.DEFAULT_MAX_HEADER_SIZE;
+
 		private Builder(String name) {
 			this.name = name;
 			List<ListenerOption<?>> options = ListenerOption.values();
@@ -280,6 +331,39 @@ public final class ListenerConfig {
 			this.mode = config.mode;
 			this.values = config.values.clone();
 			this.tls = config.tls;
+			this.proxyProtocol = config.proxyProtocol;
+			this.proxyHeaderTimeout = config.proxyHeaderTimeout;
+			this.proxyMaxHeaderSize = config.proxyMaxHeaderSize;
+		}
+
+		/**
+		 * Read a PROXY protocol header (v1 or v2) before anything else on each connection.
+		 * @param policy the mode and the sources trusted to send one; {@code null} or mode off for none
+		 * @return this builder
+		 */
+		public Builder proxyProtocol(@Nullable ProxyProtocolPolicy policy) {
+			this.proxyProtocol = policy;
+			return this;
+		}
+
+		/**
+		 * How long after the accept a PROXY header must be complete; positive. Default 5 s.
+		 * @param timeout the time-out
+		 * @return this builder
+		 */
+		public Builder proxyHeaderTimeout(Duration timeout) {
+			this.proxyHeaderTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * The largest PROXY header accepted, in bytes; default 4096.
+		 * @param size the size
+		 * @return this builder
+		 */
+		public Builder proxyMaxHeaderSize(int size) {
+			this.proxyMaxHeaderSize = size;
+			return this;
 		}
 
 		/**

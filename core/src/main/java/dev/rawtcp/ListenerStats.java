@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.rawtcp.proxy.ProxyHeaderError;
+
 /**
  * Counters of one listener. Updated by its event loops without contention
  * ({@link LongAdder}); read when metrics are scraped.
@@ -41,9 +43,14 @@ public final class ListenerStats {
 
 	private final TlsStats tls = new TlsStats();
 
+	private final LongAdder[] proxyHeaderErrors = new LongAdder[ProxyHeaderError.values().length];
+
 	public ListenerStats() {
 		for (int i = 0; i < this.closed.length; i++) {
 			this.closed[i] = new LongAdder();
+		}
+		for (int i = 0; i < this.proxyHeaderErrors.length; i++) {
+			this.proxyHeaderErrors[i] = new LongAdder();
 		}
 		for (String errno : KNOWN_ACCEPT_ERRNOS) {
 			this.acceptErrors.put(errno, new LongAdder());
@@ -116,6 +123,18 @@ public final class ListenerStats {
 	/** @return the TLS handshake counts and times (all zero on a plaintext listener) */
 	public TlsStats tls() {
 		return this.tls;
+	}
+
+	/**
+	 * @param reason why
+	 * @return connections refused for a PROXY header error of that reason
+	 */
+	public long proxyHeaderErrors(ProxyHeaderError reason) {
+		return this.proxyHeaderErrors[reason.ordinal()].sum();
+	}
+
+	public void recordProxyHeaderError(ProxyHeaderError reason) {
+		this.proxyHeaderErrors[reason.ordinal()].increment();
 	}
 
 	public long closed(CloseReason reason) {

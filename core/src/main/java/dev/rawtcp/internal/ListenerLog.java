@@ -44,6 +44,8 @@ public final class ListenerLog {
 
 	private final LogThrottle tlsFailures = new LogThrottle(10, TimeUnit.SECONDS);
 
+	private final LogThrottle proxyErrors = new LogThrottle(10, TimeUnit.SECONDS);
+
 	/**
 	 * Create the log of one listener.
 	 * @param logger the transport's logger
@@ -160,6 +162,21 @@ public final class ListenerLog {
 		if (suppressed >= 0) {
 			this.logger.warn("Listener '{}': TLS handshake with {} failed ({}): {}{}", this.listenerName, peer,
 					reason.tagValue(), detail, more(suppressed, "TLS handshake failures"));
+		}
+	}
+
+	/**
+	 * A connection's PROXY header was refused: counted, logged once per interval; the connection is being closed.
+	 * @param peer the socket's peer
+	 * @param reason why
+	 * @param detail what was wrong
+	 */
+	public void proxyHeaderRefused(Object peer, dev.rawtcp.proxy.ProxyHeaderError reason, String detail) {
+		this.stats.recordProxyHeaderError(reason);
+		long suppressed = this.proxyErrors.tryAcquire();
+		if (suppressed >= 0) {
+			this.logger.warn("Listener '{}': closing {}: PROXY header refused ({}): {}{}", this.listenerName, peer,
+					reason.tag(), detail, more(suppressed, "PROXY header errors"));
 		}
 	}
 

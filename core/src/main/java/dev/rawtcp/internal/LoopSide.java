@@ -41,9 +41,6 @@ final class LoopSide {
 	/** Thread-per-connection mode over TLS: the handler thread's stream owns the engine. */
 	private final boolean streamTls;
 
-	/** The event-loop handler's {@code onOpen} ran (with TLS: once the handshake finished). */
-	private boolean handlerOpen;
-
 	private int interest;
 
 	private volatile boolean readsSuspended;
@@ -60,10 +57,8 @@ final class LoopSide {
 		this.readiness = readiness;
 		this.readBuffer = readBuffer;
 		this.discard = new LingerDiscard(connection, this);
-		dev.rawtcp.ServerTls serverTls = connection.listener().config.tls();
-		this.tls = (serverTls != null && this.handler != null)
-				? new LoopTls(this, this.handler, connection, serverTls) : null;
-		this.streamTls = serverTls != null && handler == null;
+		this.tls = (this.handler != null) ? this.handler.tls() : null;
+		this.streamTls = connection.listener().config.tls() != null && handler == null;
 	}
 
 	/** @return the interest to register first: reads in event-loop mode, nothing for a handler thread */
@@ -125,10 +120,7 @@ final class LoopSide {
 			if (n > 0) {
 				c.received(n, c.loop().now());
 				c.loop().readBytes(n);
-				if (this.tls != null) {
-					this.tls.received(buffer);
-				}
-				else if (!h.deliver(buffer)) {
+				if (!h.received(buffer)) {
 					return;
 				}
 				if (!c.isOpen() || this.readsSuspended || this.backpressured || n < capacity) {
@@ -136,10 +128,7 @@ final class LoopSide {
 				}
 			}
 			else if (n < 0) {
-				if (this.tls != null) {
-					this.tls.inputEnded();
-				}
-				h.peerEnded();
+				h.ended();
 				return;
 			}
 			else {
@@ -447,18 +436,10 @@ final class LoopSide {
 	// Event-loop handler callbacks
 
 	void opened() {
-		if (this.tls != null) {
-			// the handler hears of the connection once the handshake finished
-			this.tls.start();
-			return;
-		}
-		this.handler.opened();
+		this.handler.start();
 	}
 
 	void closed(CloseReason reason) {
-		if (this.tls != null) {
-			this.tls.closed(reason);
-		}
 		this.handler.closed(reason);
 	}
 

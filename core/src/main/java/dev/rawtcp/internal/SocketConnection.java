@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.rawtcp.Connection;
 import dev.rawtcp.TlsInfo;
+import dev.rawtcp.proxy.ProxyHeader;
 
 /**
  * An accepted socket as both sides of a connection see it: its identity, its counters, and
@@ -31,7 +32,12 @@ public abstract class SocketConnection implements Connection {
 
 	final AbstractListener listener;
 
-	final InetSocketAddress remoteAddress;
+	/** The client: the socket's peer, or the source of its PROXY header. */
+	volatile InetSocketAddress remoteAddress;
+
+	private final InetSocketAddress socketRemoteAddress;
+
+	private volatile @Nullable ProxyHeader proxyHeader;
 
 	private final long id = IDS.incrementAndGet();
 
@@ -52,6 +58,7 @@ public abstract class SocketConnection implements Connection {
 		this.loop = loop;
 		this.listener = listener;
 		this.remoteAddress = remoteAddress;
+		this.socketRemoteAddress = remoteAddress;
 	}
 
 	// Transport primitives
@@ -166,7 +173,26 @@ public abstract class SocketConnection implements Connection {
 		this.tls = info;
 	}
 
+	/**
+	 * The connection's PROXY header was read and is trusted: it names the client.
+	 * @param header the header
+	 */
+	final void proxied(ProxyHeader header) {
+		this.proxyHeader = header;
+		this.remoteAddress = header.sourceOr(this.socketRemoteAddress);
+	}
+
 	// Information
+
+	@Override
+	public final InetSocketAddress socketRemoteAddress() {
+		return this.socketRemoteAddress;
+	}
+
+	@Override
+	public final Optional<ProxyHeader> proxyHeader() {
+		return Optional.ofNullable(this.proxyHeader);
+	}
 
 	@Override
 	public final Optional<TlsInfo> tls() {

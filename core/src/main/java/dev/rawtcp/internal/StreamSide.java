@@ -40,7 +40,15 @@ final class StreamSide implements StreamChannel, StreamReadiness.Owner {
 	/** Start the handler thread. Loop thread. */
 	void start() {
 		dev.rawtcp.ServerTls tls = this.connection.listener().config.tls();
+		dev.rawtcp.proxy.ProxyProtocolPolicy policy = this.connection.listener().config.proxyProtocol();
 		StreamChannel channel = this;
+		if (policy != null) {
+			// the PROXY header comes first, then TLS; a refused connection's thread ends at its first read
+			ProxyPreamble preamble = new ProxyPreamble(this.connection, policy,
+					this.connection.listener().config.proxyMaxHeaderSize());
+			preamble.start();
+			channel = new ProxyStreamChannel(channel, preamble);
+		}
 		if (tls != null) {
 			TlsStreamChannel secured = new TlsStreamChannel(this, this.connection, tls);
 			secured.start();

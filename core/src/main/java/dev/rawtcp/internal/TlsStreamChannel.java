@@ -13,7 +13,6 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 import dev.rawtcp.ClosedByServerException;
-import dev.rawtcp.Connection;
 import dev.rawtcp.ServerTls;
 import dev.rawtcp.TlsHandshakeFailure;
 
@@ -24,11 +23,9 @@ import dev.rawtcp.TlsHandshakeFailure;
  * when the handler returns a close_notify goes out before the FIN. Its three buffers come from
  * the group's pool and go back when the handler is done. Internal.
  */
-final class TlsStreamChannel implements StreamChannel {
+final class TlsStreamChannel extends ForwardingStreamChannel {
 
 	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
-	private final StreamChannel raw;
 
 	private final TlsHandshake handshake;
 
@@ -46,7 +43,7 @@ final class TlsStreamChannel implements StreamChannel {
 	private boolean inboundDone;
 
 	TlsStreamChannel(StreamChannel raw, AbstractConnection connection, ServerTls tls) {
-		this.raw = raw;
+		super(raw);
 		this.handshake = new TlsHandshake(connection, tls);
 	}
 
@@ -55,25 +52,12 @@ final class TlsStreamChannel implements StreamChannel {
 		this.handshake.start();
 	}
 
-	@Override
-	public Connection connection() {
-		return this.raw.connection();
-	}
-
-	@Override
-	public StreamBuffer takeBuffer() {
-		return this.raw.takeBuffer();
-	}
-
-	@Override
-	public void giveBuffer(StreamBuffer buffer) {
-		this.raw.giveBuffer(buffer);
-	}
-
 	// Handshake
 
 	@Override
 	public void open() throws IOException {
+		// what lies under TLS first (a PROXY header)
+		this.raw.open();
 		StreamBuffer netIn = this.raw.takeBuffer();
 		this.in = netIn;
 		this.out = this.raw.takeBuffer();
@@ -318,11 +302,6 @@ final class TlsStreamChannel implements StreamChannel {
 	@Override
 	public boolean awaitReadable(long deadlineNanos) throws IOException {
 		return this.plain.buffer().hasRemaining() || this.raw.awaitReadable(deadlineNanos);
-	}
-
-	@Override
-	public void awaitWritable() throws IOException {
-		this.raw.awaitWritable();
 	}
 
 	// The end
