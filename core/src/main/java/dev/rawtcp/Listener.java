@@ -35,8 +35,8 @@ public interface Listener {
 	ListenerState state();
 
 	/**
-	 * Stop accepting. The socket stays bound and listening, so new connections complete
-	 * their handshake and wait in the kernel's accept queue.
+	 * Stop accepting, on every shard. The sockets stay bound and listening, so new
+	 * connections complete their handshake and wait in the kernel's accept queues.
 	 */
 	void pause();
 
@@ -59,10 +59,17 @@ public interface Listener {
 
 	/**
 	 * Connections in the kernel's accept queue now ({@code tcpi_unacked} of the listening
-	 * socket), read when called.
+	 * socket, summed over the {@link #shards() shards}), read when called.
 	 * @return the queue length, empty where the transport cannot read it
 	 */
 	OptionalInt acceptQueueSize();
+
+	/**
+	 * The listening sockets: one, or one per event loop with {@link AcceptSharding#PER_LOOP}
+	 * (each with its own accept queue, of {@link #effectiveBacklog()} connections at most).
+	 * @return the shards in index order, read when called
+	 */
+	List<ListenerShard> shards();
 
 	/** @return options of the listening socket as read back from the kernel; accepted sockets inherit them */
 	SocketOptionsView socketOptions();

@@ -63,6 +63,11 @@ public final class ListenerConfig {
 		}
 		checkNotBelow(ListenerOption.WRITE_BUFFER_HIGH_WATER_MARK, ListenerOption.WRITE_BUFFER_LOW_WATER_MARK);
 		checkNotBelow(ListenerOption.WRITE_BUFFER_LIMIT, ListenerOption.WRITE_BUFFER_HIGH_WATER_MARK);
+		if (acceptShardingCpuSteering() && acceptSharding() == AcceptSharding.OFF) {
+			throw new InvalidListenerOptionException(ListenerOption.ACCEPT_SHARDING_CPU_STEERING, true,
+					"needs " + ListenerOption.ACCEPT_SHARDING.key() + " " + AcceptSharding.PER_LOOP.value()
+							+ " (there is one listening socket to steer to)");
+		}
 	}
 
 	private <T> void validate(ListenerOption<T> option) {
@@ -234,6 +239,26 @@ public final class ListenerConfig {
 	/** @return {@link ListenerOption#SHUTDOWN_GRACE_PERIOD} */
 	public Duration shutdownGracePeriod() {
 		return get(ListenerOption.SHUTDOWN_GRACE_PERIOD);
+	}
+
+	/** @return {@link ListenerOption#DEFER_ACCEPT}; zero is off */
+	public Duration deferAccept() {
+		return get(ListenerOption.DEFER_ACCEPT);
+	}
+
+	/** @return {@link ListenerOption#FAST_OPEN_QUEUE_LENGTH}; zero is off */
+	public int fastOpenQueueLength() {
+		return get(ListenerOption.FAST_OPEN_QUEUE_LENGTH);
+	}
+
+	/** @return {@link ListenerOption#ACCEPT_SHARDING} */
+	public AcceptSharding acceptSharding() {
+		return get(ListenerOption.ACCEPT_SHARDING);
+	}
+
+	/** @return {@link ListenerOption#ACCEPT_SHARDING_CPU_STEERING} */
+	public boolean acceptShardingCpuSteering() {
+		return get(ListenerOption.ACCEPT_SHARDING_CPU_STEERING);
 	}
 
 	/**
@@ -487,6 +512,22 @@ public final class ListenerConfig {
 
 		public Builder shutdownGracePeriod(Duration shutdownGracePeriod) {
 			return option(ListenerOption.SHUTDOWN_GRACE_PERIOD, shutdownGracePeriod);
+		}
+
+		public Builder deferAccept(Duration deferAccept) {
+			return option(ListenerOption.DEFER_ACCEPT, deferAccept);
+		}
+
+		public Builder fastOpenQueueLength(int fastOpenQueueLength) {
+			return option(ListenerOption.FAST_OPEN_QUEUE_LENGTH, fastOpenQueueLength);
+		}
+
+		public Builder acceptSharding(AcceptSharding acceptSharding) {
+			return option(ListenerOption.ACCEPT_SHARDING, acceptSharding);
+		}
+
+		public Builder acceptShardingCpuSteering(boolean cpuSteering) {
+			return option(ListenerOption.ACCEPT_SHARDING_CPU_STEERING, cpuSteering);
 		}
 
 		/**

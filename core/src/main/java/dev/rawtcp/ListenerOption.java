@@ -123,6 +123,24 @@ public final class ListenerOption<T> {
 	public static final ListenerOption<Duration> SHUTDOWN_GRACE_PERIOD = setting("shutdown.grace-period",
 			Duration.class, Duration.ofSeconds(20), Duration.ZERO, Duration.ofHours(1));
 
+	/** {@code TCP_DEFER_ACCEPT}: accept once the first bytes arrive; whole seconds, rounded up; zero is off. */
+	public static final ListenerOption<Duration> DEFER_ACCEPT = socket("defer-accept", Duration.class, Duration.ZERO,
+			Duration.ZERO, Duration.ofHours(1), new Kernel(Kernel.IPPROTO_TCP, Kernel.TCP_DEFER_ACCEPT, Encoding.SECONDS),
+			null, Placement.LISTENING, null);
+
+	/** {@code TCP_FASTOPEN} on the listening socket: the most pending fast-open requests; zero is off. */
+	public static final ListenerOption<Integer> FAST_OPEN_QUEUE_LENGTH = socket("fast-open.queue-length",
+			Integer.class, 0, 0, 65535, new Kernel(Kernel.IPPROTO_TCP, Kernel.TCP_FASTOPEN, Encoding.COUNT), null,
+			Placement.LISTENING, null);
+
+	/** One listening socket, or one per event loop on the same port ({@code SO_REUSEPORT}). */
+	public static final ListenerOption<AcceptSharding> ACCEPT_SHARDING = choice("accept-sharding",
+			AcceptSharding.class, AcceptSharding.OFF);
+
+	/** With sharding, pick a connection's shard by the CPU that received it ({@code SO_ATTACH_REUSEPORT_CBPF}). */
+	public static final ListenerOption<Boolean> ACCEPT_SHARDING_CPU_STEERING = choice("accept-sharding-cpu-steering",
+			Boolean.class, false);
+
 	private final String key;
 
 	private final Class<T> type;
@@ -162,6 +180,10 @@ public final class ListenerOption<T> {
 	private static <T> ListenerOption<T> setting(String key, Class<T> type, @Nullable T defaultValue, T minimum,
 			T maximum) {
 		return new ListenerOption<>(key, type, defaultValue, minimum, maximum, null, null, Placement.NONE, null);
+	}
+
+	private static <T> ListenerOption<T> choice(String key, Class<T> type, T defaultValue) {
+		return new ListenerOption<>(key, type, defaultValue, null, null, null, null, Placement.NONE, null);
 	}
 
 	private static ListenerOption<Boolean> flag(String key, boolean defaultValue, int level, int name,
@@ -219,7 +241,7 @@ public final class ListenerOption<T> {
 	}
 
 	/**
-	 * The smallest valid value, or {@code null} for a flag.
+	 * The smallest valid value, or {@code null} for a flag or a choice.
 	 * @return the minimum
 	 */
 	public @Nullable T minimum() {
@@ -227,7 +249,7 @@ public final class ListenerOption<T> {
 	}
 
 	/**
-	 * The largest valid value, or {@code null} for a flag.
+	 * The largest valid value, or {@code null} for a flag or a choice.
 	 * @return the maximum
 	 */
 	public @Nullable T maximum() {
@@ -261,13 +283,15 @@ public final class ListenerOption<T> {
 
 	/**
 	 * Whether the option is set at all with this configuration: a {@code null} value, a zero
-	 * {@code TCP_USER_TIMEOUT} and keepalive details with keepalive off keep the kernel's value.
+	 * duration or count (e.g. {@code TCP_USER_TIMEOUT}, {@code TCP_FASTOPEN}) and keepalive
+	 * details with keepalive off keep the kernel's value.
 	 * @param config the configuration
 	 * @return whether to set it
 	 */
 	public boolean isSetIn(ListenerConfig config) {
 		T value = config.get(this);
-		if (value == null || (value instanceof Duration duration && duration.isZero())) {
+		if (value == null || (value instanceof Duration duration && duration.isZero())
+				|| (this.kernel != null && value instanceof Integer count && count == 0)) {
 			return false;
 		}
 		return this.onlyWith == null || config.get(this.onlyWith);
@@ -321,7 +345,7 @@ public final class ListenerOption<T> {
 		if (!this.type.isInstance(value)) {
 			throw new InvalidListenerOptionException(this, value, "must be a " + this.type.getSimpleName());
 		}
-		if (compare(value, this.minimum) < 0 || compare(value, this.maximum) > 0) {
+		if (OptionValues.compare(value, this.minimum) < 0 || OptionValues.compare(value, this.maximum) > 0) {
 			throw new InvalidListenerOptionException(this, value, "must be " + range());
 		}
 		return value;
@@ -332,45 +356,17 @@ public final class ListenerOption<T> {
 	 * @return the range
 	 */
 	public String range() {
-		if (this.minimum == null || this.maximum == null) {
-			return "true or false";
-		}
-		return "between " + format(this.minimum) + " and " + format(this.maximum);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static int compare(Object value, @Nullable Object bound) {
-		return (bound != null) ? ((Comparable<Object>) value).compareTo(bound) : 0;
+		return OptionValues.range(this.type, this.minimum, this.maximum);
 	}
 
 	/**
-	 * A value as written in configuration: {@code 15s}, {@code 24d}, {@code 65536B}, {@code 9}.
+	 * A value as written in configuration: {@code 15s}, {@code 24d}, {@code 65536B}, {@code 9},
+	 * {@code per-loop}.
 	 * @param value the value
 	 * @return its text
 	 */
 	public String format(@Nullable Object value) {
-		if (value instanceof Duration duration) {
-			return formatDuration(duration);
-		}
-		if (value instanceof Long bytes) {
-			return bytes + "B";
-		}
-		return String.valueOf(value);
-	}
-
-	private static String formatDuration(Duration duration) {
-		long millis = duration.toMillis();
-		if (!duration.equals(Duration.ofMillis(millis))) {
-			return duration.toString();
-		}
-		long[] units = { 86_400_000, 3_600_000, 60_000, 1000 };
-		String[] suffixes = { "d", "h", "m", "s" };
-		for (int i = 0; i < units.length; i++) {
-			if (millis != 0 && millis % units[i] == 0) {
-				return (millis / units[i]) + suffixes[i];
-			}
-		}
-		return (millis == 0) ? "0s" : millis + "ms";
+		return OptionValues.format(value);
 	}
 
 	@Override
@@ -420,8 +416,14 @@ public final class ListenerOption<T> {
 		/** {@code TCP_KEEPCNT}, level {@code IPPROTO_TCP}. */
 		public static final int TCP_KEEPCNT = 6;
 
+		/** {@code TCP_DEFER_ACCEPT}, level {@code IPPROTO_TCP}. */
+		public static final int TCP_DEFER_ACCEPT = 9;
+
 		/** {@code TCP_USER_TIMEOUT}, level {@code IPPROTO_TCP}. */
 		public static final int TCP_USER_TIMEOUT = 18;
+
+		/** {@code TCP_FASTOPEN}, level {@code IPPROTO_TCP}. */
+		public static final int TCP_FASTOPEN = 23;
 
 	}
 

@@ -20,11 +20,15 @@ import org.jspecify.annotations.Nullable;
  * @param sendBufferSize {@code SO_SNDBUF} (the kernel doubles what was asked)
  * @param reuseAddress {@code SO_REUSEADDR}
  * @param reusePort {@code SO_REUSEPORT}
+ * @param deferAcceptSeconds {@code TCP_DEFER_ACCEPT} (the kernel keeps a number of SYN-ACK
+ * retransmissions, so it reads back the next step of 1, 3, 7, 15, 31, 63, 127... seconds)
+ * @param fastOpenQueueLength {@code TCP_FASTOPEN} (the kernel caps it at {@code net.core.somaxconn})
  */
 public record SocketOptionsView(@Nullable Boolean keepAlive, @Nullable Integer keepAliveIdleSeconds,
 		@Nullable Integer keepAliveIntervalSeconds, @Nullable Integer keepAliveCount, @Nullable Boolean tcpNoDelay,
 		@Nullable Integer userTimeoutMillis, @Nullable Integer receiveBufferSize, @Nullable Integer sendBufferSize,
-		@Nullable Boolean reuseAddress, @Nullable Boolean reusePort) {
+		@Nullable Boolean reuseAddress, @Nullable Boolean reusePort, @Nullable Integer deferAcceptSeconds,
+		@Nullable Integer fastOpenQueueLength) {
 
 	/** A view where nothing could be read, e.g. of a closed socket. */
 	public static final SocketOptionsView UNREADABLE = read((option) -> null);
@@ -43,7 +47,9 @@ public record SocketOptionsView(@Nullable Boolean keepAlive, @Nullable Integer k
 				(Boolean) reader.apply(ListenerOption.TCP_NO_DELAY), (Integer) reader.apply(ListenerOption.USER_TIMEOUT),
 				(Integer) reader.apply(ListenerOption.RECEIVE_BUFFER_SIZE),
 				(Integer) reader.apply(ListenerOption.SEND_BUFFER_SIZE),
-				(Boolean) reader.apply(ListenerOption.REUSE_ADDRESS), (Boolean) reader.apply(ListenerOption.REUSE_PORT));
+				(Boolean) reader.apply(ListenerOption.REUSE_ADDRESS), (Boolean) reader.apply(ListenerOption.REUSE_PORT),
+				(Integer) reader.apply(ListenerOption.DEFER_ACCEPT),
+				(Integer) reader.apply(ListenerOption.FAST_OPEN_QUEUE_LENGTH));
 	}
 
 }

@@ -128,7 +128,38 @@ class ListenerOptionTest {
 			assertThat(option.placement()).isNotEqualTo(ListenerOption.Placement.NONE);
 		});
 		assertThat(ListenerOption.socketOptions()).filteredOn((option) -> option.jdkOption() == null)
-			.containsExactly(ListenerOption.USER_TIMEOUT);
+			.containsExactly(ListenerOption.USER_TIMEOUT, ListenerOption.DEFER_ACCEPT,
+					ListenerOption.FAST_OPEN_QUEUE_LENGTH);
+	}
+
+	@Test
+	void shouldRoundDeferAcceptUpToWholeSecondsAndLeaveZeroUnset() {
+		assertThat(ListenerOption.DEFER_ACCEPT.toKernel(Duration.ofMillis(1))).isEqualTo(1);
+		assertThat(ListenerOption.DEFER_ACCEPT.toKernel(Duration.ofMillis(2500))).isEqualTo(3);
+		assertThat(ListenerOption.DEFER_ACCEPT.isSetIn(ListenerConfig.builder("off").build())).isFalse();
+		assertThat(ListenerOption.FAST_OPEN_QUEUE_LENGTH.isSetIn(ListenerConfig.builder("off").build())).isFalse();
+		ListenerConfig on = ListenerConfig.builder("on").deferAccept(Duration.ofSeconds(5)).fastOpenQueueLength(8).build();
+		assertThat(ListenerOption.DEFER_ACCEPT.isSetIn(on)).isTrue();
+		assertThat(ListenerOption.FAST_OPEN_QUEUE_LENGTH.isSetIn(on)).isTrue();
+		assertThatExceptionOfType(InvalidListenerOptionException.class)
+			.isThrownBy(() -> ListenerConfig.builder("long").deferAccept(Duration.ofHours(2)).build())
+			.withMessage("Invalid 'defer-accept' value '2h': must be between 0s and 1h");
+		assertThatExceptionOfType(InvalidListenerOptionException.class)
+			.isThrownBy(() -> ListenerConfig.builder("negative").fastOpenQueueLength(-1).build())
+			.withMessage("Invalid 'fast-open.queue-length' value '-1': must be between 0 and 65535");
+	}
+
+	@Test
+	void shouldRejectCpuSteeringWithoutSharding() {
+		assertThatExceptionOfType(InvalidListenerOptionException.class)
+			.isThrownBy(() -> ListenerConfig.builder("steer").acceptShardingCpuSteering(true).build())
+			.satisfies((ex) -> assertThat(ex.getOption()).isEqualTo(ListenerOption.ACCEPT_SHARDING_CPU_STEERING))
+			.withMessageContaining("accept-sharding per-loop");
+		ListenerConfig sharded = ListenerConfig.builder("steer").acceptSharding(AcceptSharding.PER_LOOP)
+			.acceptShardingCpuSteering(true).build();
+		assertThat(sharded.acceptShardingCpuSteering()).isTrue();
+		assertThat(sharded.toString()).contains("accept-sharding=per-loop");
+		assertThat(ListenerOption.ACCEPT_SHARDING.range()).isEqualTo("one of off, per-loop");
 	}
 
 	private static <T> boolean validatesItsDefault(ListenerOption<T> option) {
@@ -151,7 +182,7 @@ class ListenerOptionTest {
 		assertThat(view.tcpNoDelay()).isTrue();
 		assertThat(view.keepAlive()).isNull();
 		assertThat(SocketOptionsView.UNREADABLE).isEqualTo(new SocketOptionsView(null, null, null, null, null, null,
-				null, null, null, null));
+				null, null, null, null, null, null));
 	}
 
 }

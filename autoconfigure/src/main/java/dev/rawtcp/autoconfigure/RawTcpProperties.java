@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.rawtcp.AcceptSharding;
 import dev.rawtcp.ListenerMode;
 import dev.rawtcp.Transport;
 
@@ -108,6 +109,23 @@ public class RawTcpProperties {
 	private final WriteBuffer writeBuffer = new WriteBuffer();
 
 	private final Shutdown shutdown = new Shutdown();
+
+	/**
+	 * TCP_DEFER_ACCEPT on the listening socket: a connection is accepted once its first bytes arrive, at most 1h, rounded up to whole seconds; 0 is off (epoll only).
+	 */
+	private Duration deferAccept = Duration.ZERO;
+
+	private final FastOpen fastOpen = new FastOpen();
+
+	/**
+	 * Listening sockets per listener: off for one, per-loop for one per event loop on the same port (SO_REUSEPORT), each loop accepting and serving its own connections.
+	 */
+	private AcceptSharding acceptSharding = AcceptSharding.OFF;
+
+	/**
+	 * With accept-sharding per-loop, whether a classic BPF program (SO_ATTACH_REUSEPORT_CBPF) gives a connection to shard 'receiving CPU modulo shards' (epoll only).
+	 */
+	private boolean acceptShardingCpuSteering;
 
 	/**
 	 * Listeners by name; each value overrides the top-level rawtcp.* defaults for that listener.
@@ -256,6 +274,34 @@ public class RawTcpProperties {
 
 	public Shutdown getShutdown() {
 		return this.shutdown;
+	}
+
+	public Duration getDeferAccept() {
+		return this.deferAccept;
+	}
+
+	public void setDeferAccept(Duration deferAccept) {
+		this.deferAccept = deferAccept;
+	}
+
+	public FastOpen getFastOpen() {
+		return this.fastOpen;
+	}
+
+	public AcceptSharding getAcceptSharding() {
+		return this.acceptSharding;
+	}
+
+	public void setAcceptSharding(AcceptSharding acceptSharding) {
+		this.acceptSharding = acceptSharding;
+	}
+
+	public boolean isAcceptShardingCpuSteering() {
+		return this.acceptShardingCpuSteering;
+	}
+
+	public void setAcceptShardingCpuSteering(boolean acceptShardingCpuSteering) {
+		this.acceptShardingCpuSteering = acceptShardingCpuSteering;
 	}
 
 	public Map<String, ListenerProperties> getListeners() {
@@ -418,6 +464,26 @@ public class RawTcpProperties {
 	}
 
 	/**
+	 * TCP Fast Open defaults of every listener.
+	 */
+	public static class FastOpen {
+
+		/**
+		 * TCP_FASTOPEN on the listening socket: the most pending fast-open requests, 0 to 65535; 0 is off (epoll only; needs net.ipv4.tcp_fastopen with bit 2).
+		 */
+		private int queueLength;
+
+		public int getQueueLength() {
+			return this.queueLength;
+		}
+
+		public void setQueueLength(int queueLength) {
+			this.queueLength = queueLength;
+		}
+
+	}
+
+	/**
 	 * Graceful shutdown defaults.
 	 */
 	public static class Shutdown {
@@ -517,6 +583,23 @@ public class RawTcpProperties {
 		private final WriteBuffer writeBuffer = new WriteBuffer();
 
 		private final Shutdown shutdown = new Shutdown();
+
+		/**
+		 * TCP_DEFER_ACCEPT on this listener's socket; defaults to rawtcp.defer-accept.
+		 */
+		private @Nullable Duration deferAccept;
+
+		private final FastOpen fastOpen = new FastOpen();
+
+		/**
+		 * Listening sockets of this listener (off or per-loop); defaults to rawtcp.accept-sharding.
+		 */
+		private @Nullable AcceptSharding acceptSharding;
+
+		/**
+		 * Whether to steer connections to shards by receiving CPU; defaults to rawtcp.accept-sharding-cpu-steering.
+		 */
+		private @Nullable Boolean acceptShardingCpuSteering;
 
 		public @Nullable Integer getPort() {
 			return this.port;
@@ -640,6 +723,54 @@ public class RawTcpProperties {
 
 		public Shutdown getShutdown() {
 			return this.shutdown;
+		}
+
+		public @Nullable Duration getDeferAccept() {
+			return this.deferAccept;
+		}
+
+		public void setDeferAccept(@Nullable Duration deferAccept) {
+			this.deferAccept = deferAccept;
+		}
+
+		public FastOpen getFastOpen() {
+			return this.fastOpen;
+		}
+
+		public @Nullable AcceptSharding getAcceptSharding() {
+			return this.acceptSharding;
+		}
+
+		public void setAcceptSharding(@Nullable AcceptSharding acceptSharding) {
+			this.acceptSharding = acceptSharding;
+		}
+
+		public @Nullable Boolean getAcceptShardingCpuSteering() {
+			return this.acceptShardingCpuSteering;
+		}
+
+		public void setAcceptShardingCpuSteering(@Nullable Boolean acceptShardingCpuSteering) {
+			this.acceptShardingCpuSteering = acceptShardingCpuSteering;
+		}
+
+		/**
+		 * Per-listener TCP Fast Open; unset values come from {@code rawtcp.fast-open.*}.
+		 */
+		public static class FastOpen {
+
+			/**
+			 * TCP_FASTOPEN queue length of this listener's socket; defaults to rawtcp.fast-open.queue-length.
+			 */
+			private @Nullable Integer queueLength;
+
+			public @Nullable Integer getQueueLength() {
+				return this.queueLength;
+			}
+
+			public void setQueueLength(@Nullable Integer queueLength) {
+				this.queueLength = queueLength;
+			}
+
 		}
 
 		/**

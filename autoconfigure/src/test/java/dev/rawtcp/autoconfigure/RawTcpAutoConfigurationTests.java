@@ -22,6 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
+import dev.rawtcp.AcceptSharding;
 import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
@@ -98,7 +99,8 @@ class RawTcpAutoConfigurationTests {
 				"keepalive.interval=1500ms", "keepalive.count=4", "user-timeout=7s", "idle-timeout=2m",
 				"frame-timeout=4s", "max-connections=12", "receive-buffer-size=128KB", "send-buffer-size=256KB",
 				"write-buffer.low-water-mark=1KB", "write-buffer.high-water-mark=2KB", "write-buffer.limit=3MB",
-				"shutdown.grace-period=3s")
+				"shutdown.grace-period=3s", "defer-accept=3s", "fast-open.queue-length=5", "accept-sharding=per-loop",
+				"accept-sharding-cpu-steering=true")
 			.map(prefix::concat)
 			.toArray(String[]::new);
 	}
@@ -126,6 +128,10 @@ class RawTcpAutoConfigurationTests {
 			.writeBufferHighWaterMark(2048)
 			.writeBufferLimit(3L * 1024 * 1024)
 			.shutdownGracePeriod(Duration.ofSeconds(3))
+			.deferAccept(Duration.ofSeconds(3))
+			.fastOpenQueueLength(5)
+			.acceptSharding(AcceptSharding.PER_LOOP)
+			.acceptShardingCpuSteering(true)
 			.build();
 	}
 
@@ -390,6 +396,12 @@ class RawTcpAutoConfigurationTests {
 						"rawtcp.frame-timeout=-1s"),
 				invalid("user-timeout beyond an int of milliseconds", "rawtcp.user-timeout", "between 0s and 24d",
 						"rawtcp.user-timeout=25d"),
+				invalid("defer-accept above an hour", echo + "defer-accept", "between 0s and 1h", echo + "port=0",
+						echo + "defer-accept=2h"),
+				invalid("negative fast-open queue length", "rawtcp.fast-open.queue-length", "between 0 and 65535",
+						"rawtcp.fast-open.queue-length=-1"),
+				invalid("cpu steering without sharding", echo + "accept-sharding-cpu-steering",
+						"needs accept-sharding per-loop", echo + "port=0", echo + "accept-sharding-cpu-steering=true"),
 				invalid("two listeners on one host and port", "rawtcp.listeners.b.port",
 						"listener 'a' binds already", "rawtcp.listeners.a.port=7001", "rawtcp.listeners.b.port=7001"),
 				invalid("a port already taken by a wildcard listener", "rawtcp.listeners.b.port",

@@ -60,6 +60,10 @@ class RawTcpConfigurationMetadataTests {
 		defaults.put("rawtcp.write-buffer.high-water-mark", "64KB");
 		defaults.put("rawtcp.write-buffer.limit", "16MB");
 		defaults.put("rawtcp.shutdown.grace-period", "20s");
+		defaults.put("rawtcp.defer-accept", "0s");
+		defaults.put("rawtcp.fast-open.queue-length", 0);
+		defaults.put("rawtcp.accept-sharding", "off");
+		defaults.put("rawtcp.accept-sharding-cpu-steering", false);
 		defaults.put("rawtcp.listeners", null);
 		return defaults;
 	}
@@ -128,6 +132,13 @@ class RawTcpConfigurationMetadataTests {
 		if (type == Long.class) {
 			return DataSize.parse(advertised.toString()).toBytes();
 		}
+		if (type.isEnum()) {
+			return java.util.Arrays.stream(type.getEnumConstants())
+				.filter((constant) -> ((Enum<?>) constant).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+					.equals(advertised))
+				.findFirst()
+				.orElse(null);
+		}
 		return advertised;
 	}
 
@@ -138,6 +149,8 @@ class RawTcpConfigurationMetadataTests {
 		assertThat(transports).containsExactly("auto", "epoll", "nio");
 		List<String> modes = JsonPath.read(json, "$.hints[?(@.name == 'rawtcp.mode')].values[*].value");
 		assertThat(modes).containsExactly("auto", "event-loop", "thread-per-connection");
+		List<String> sharding = JsonPath.read(json, "$.hints[?(@.name == 'rawtcp.accept-sharding')].values[*].value");
+		assertThat(sharding).containsExactly("off", "per-loop");
 		List<String> targets = JsonPath.read(json, "$.hints[?(@.name == 'rawtcp.handler')].providers[*].parameters.target");
 		assertThat(targets).containsExactly("dev.rawtcp.TcpHandler", "dev.rawtcp.TcpStreamHandler");
 	}

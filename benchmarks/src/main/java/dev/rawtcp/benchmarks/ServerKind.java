@@ -15,6 +15,9 @@ enum ServerKind {
 
 	RAWTCP_EPOLL("rawtcp-epoll", RawTcpEchoServer.class, "epoll", "event-loop"),
 
+	/** {@link #RAWTCP_EPOLL} with one listening socket per loop (accept-sharding per-loop); not in the default set. */
+	RAWTCP_EPOLL_SHARDED("rawtcp-epoll-sharded", RawTcpEchoServer.class, "epoll", "event-loop", "sharded"),
+
 	NETTY_NIO("netty-nio", NettyEchoServer.class, "nio"),
 
 	RAWTCP_NIO("rawtcp-nio", RawTcpEchoServer.class, "nio", "event-loop"),
@@ -71,6 +74,15 @@ enum ServerKind {
 		command.add(this.main.getName());
 		command.addAll(this.arguments);
 		return command;
+	}
+
+	/**
+	 * The servers of a run that names none: every one but the sharded variant, which differs
+	 * from {@code rawtcp-epoll} only with {@code --threads} above 1.
+	 * @return the default servers
+	 */
+	static List<ServerKind> defaults() {
+		return java.util.Arrays.stream(values()).filter((kind) -> kind != RAWTCP_EPOLL_SHARDED).toList();
 	}
 
 	static ServerKind of(String label) {

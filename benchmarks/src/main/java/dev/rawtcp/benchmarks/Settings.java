@@ -45,7 +45,7 @@ record Settings(boolean quick, int rounds, double warmup, double duration, doubl
 		int threads = 1;
 		String serverCpus = "1";
 		String clientCpus = "0";
-		List<ServerKind> servers = List.of(ServerKind.values());
+		List<ServerKind> servers = ServerKind.defaults();
 		List<Scenario> scenarios = List.of(Scenario.values());
 		boolean strace = true;
 		int straceMessages = quick ? 2000 : 10_000;

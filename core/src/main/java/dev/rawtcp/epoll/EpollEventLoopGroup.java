@@ -1,6 +1,7 @@
 package dev.rawtcp.epoll;
 
 import java.io.IOException;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -37,9 +38,9 @@ final class EpollEventLoopGroup extends AbstractEventLoopGroup<EpollEventLoop> {
 	}
 
 	@Override
-	protected AbstractListener newListener(EpollEventLoop acceptLoop, ListenerConfig config,
+	protected AbstractListener newListener(List<EpollEventLoop> acceptLoops, ListenerConfig config,
 			@Nullable TcpHandler handler, @Nullable TcpStreamHandler streamHandler) {
-		return EpollListener.bind(this, acceptLoop, config, handler, streamHandler);
+		return EpollListener.bind(this, acceptLoops, config, handler, streamHandler);
 	}
 
 }

@@ -31,6 +31,20 @@ final class LinuxSocket {
 		Native.setInt(this.fd, Native.IPPROTO_IPV6, Native.IPV6_V6ONLY, on ? 1 : 0);
 	}
 
+	void setReusePort() throws IOException {
+		Native.setInt(this.fd, Native.SOL_SOCKET, Native.SO_REUSEPORT, 1);
+	}
+
+	/**
+	 * Steer new connections of this socket's {@code SO_REUSEPORT} group to socket
+	 * {@code cpu % shards}.
+	 * @param shards the sockets in the group, in the order they listened
+	 * @throws IOException if the kernel refuses it
+	 */
+	void steerByCpu(int shards) throws IOException {
+		Native.attachCpuSteering(this.fd, shards);
+	}
+
 	/**
 	 * Set every socket option the configuration sets (see {@link ListenerOption#isSetIn}) on
 	 * this listening socket. Accepted connections inherit keepalive, no-delay, user timeout and

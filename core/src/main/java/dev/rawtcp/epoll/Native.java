@@ -44,6 +44,10 @@ final class Native {
 
 	static final int SO_LINGER = 13;
 
+	static final int SO_REUSEPORT = ListenerOption.Kernel.SO_REUSEPORT;
+
+	static final int SO_ATTACH_REUSEPORT_CBPF = 51;
+
 	static final int IPPROTO_TCP = ListenerOption.Kernel.IPPROTO_TCP;
 
 	static final int IPPROTO_IPV6 = 41;
@@ -91,6 +95,27 @@ final class Native {
 
 	/** Offset of {@code epoll_data_t data} in {@code struct epoll_event}. */
 	static final int EPOLL_DATA_OFFSET;
+
+	/** Classic BPF opcodes and ancillary offsets from {@code linux/filter.h} and {@code linux/bpf_common.h}. */
+	private static final int BPF_LD = 0x00;
+
+	private static final int BPF_W = 0x00;
+
+	private static final int BPF_ABS = 0x20;
+
+	private static final int BPF_ALU = 0x04;
+
+	private static final int BPF_MOD = 0x90;
+
+	private static final int BPF_K = 0x00;
+
+	private static final int BPF_RET = 0x06;
+
+	private static final int BPF_A = 0x10;
+
+	private static final int SKF_AD_OFF = -0x1000;
+
+	private static final int SKF_AD_CPU = 36;
 
 	/** Room for any sockaddr we use ({@code sockaddr_in6} is 28 bytes). */
 	static final int SOCKADDR_SIZE = 32;
@@ -214,6 +239,32 @@ final class Native {
 		int res = LIBC.setsockopt(fd, SOL_SOCKET, SO_LINGER, address(buf), 8);
 		Reference.reachabilityFence(buf);
 		return (res < 0) ? errno() : 0;
+	}
+
+	/**
+	 * Attach to the {@code SO_REUSEPORT} group of a listening socket a classic BPF program that
+	 * picks the socket by the CPU that received the packet: {@code A = cpu; A %= shards;
+	 * return A} (the kernel's selftest {@code reuseport_bpf_cpu.c}). An index with no socket
+	 * falls back to the kernel's hash.
+	 * @param fd a socket of the group, bound with {@code SO_REUSEPORT}
+	 * @param shards the sockets in the group
+	 * @throws IOException if the kernel refuses the program
+	 */
+	static void attachCpuSteering(int fd, int shards) throws IOException {
+		// struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; }, 8 bytes each
+		ByteBuffer filter = allocate(3 * 8);
+		filter.putShort(0, (short) (BPF_LD | BPF_W | BPF_ABS)).putInt(4, SKF_AD_OFF + SKF_AD_CPU);
+		filter.putShort(8, (short) (BPF_ALU | BPF_MOD | BPF_K)).putInt(12, shards);
+		filter.putShort(16, (short) (BPF_RET | BPF_A)).putInt(20, 0);
+		// struct sock_fprog { unsigned short len; struct sock_filter *filter; }: the pointer at 8 on 64-bit
+		ByteBuffer program = allocate(16);
+		program.putShort(0, (short) 3).putLong(8, address(filter));
+		int res = LIBC.setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, address(program), 16);
+		Reference.reachabilityFence(filter);
+		Reference.reachabilityFence(program);
+		if (res < 0) {
+			throw Errors.newIOException("setsockopt(SO_ATTACH_REUSEPORT_CBPF)", errno());
+		}
 	}
 
 	static void bind(int fd, InetSocketAddress address) throws IOException {

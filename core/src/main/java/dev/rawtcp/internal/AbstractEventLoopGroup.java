@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
+import dev.rawtcp.AcceptSharding;
 import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.EventLoopStats;
 import dev.rawtcp.Listener;
@@ -30,7 +31,7 @@ import dev.rawtcp.Transport;
  * listener (a group that never binds holds no thread and no buffer); if one of them cannot
  * be made, those already made are released and the bind fails. Listeners accept on one loop
  * (round robin per listener) and spread their connections over all of them (round robin per
- * connection). Shutting down stops every listener against one deadline, then the loops; a
+ * connection), or, sharded, accept on every loop, each keeping what it accepts. Shutting down stops every listener against one deadline, then the loops; a
  * shutdown asked for on one of the group's own loop threads runs on a thread of its own, so
  * that no loop ever waits for itself. One {@link LoopWatchdog} thread starts with the loops
  * and ends with them. A transport supplies its loop and its listener. Internal.
@@ -107,15 +108,15 @@ public abstract class AbstractEventLoopGroup<L extends AbstractEventLoop> implem
 	protected abstract L newLoop(String name, int index) throws IOException;
 
 	/**
-	 * Bind a listener and start accepting on {@code acceptLoop}.
-	 * @param acceptLoop the loop to accept on
+	 * Bind a listener and start accepting: one listening socket per loop of {@code acceptLoops}.
+	 * @param acceptLoops the loops to accept on: one, or every loop of the group when accepting is sharded
 	 * @param config the configuration
 	 * @param handler the event-loop handler, or {@code null}
 	 * @param streamHandler the thread-per-connection handler, or {@code null}
 	 * @return the bound listener
 	 * @throws dev.rawtcp.ListenerBindException if it cannot be bound
 	 */
-	protected abstract AbstractListener newListener(L acceptLoop, ListenerConfig config, @Nullable TcpHandler handler,
+	protected abstract AbstractListener newListener(List<L> acceptLoops, ListenerConfig config, @Nullable TcpHandler handler,
 			@Nullable TcpStreamHandler streamHandler);
 
 	// Loops
@@ -255,18 +256,20 @@ public abstract class AbstractEventLoopGroup<L extends AbstractEventLoop> implem
 		if (this.shutdown.get()) {
 			throw new IllegalStateException("Event loop group is shut down");
 		}
-		started();
-		RoundRobin<L> accepting = this.acceptLoops;
-		AbstractListener listener = newListener(accepting.next(), config, handler, streamHandler);
+		RoundRobin<L> running = started();
+		List<L> acceptOn = (config.acceptSharding() == AcceptSharding.PER_LOOP) ? running.all()
+				: List.of(this.acceptLoops.next());
+		AbstractListener listener = newListener(acceptOn, config, handler, streamHandler);
 		this.listeners.add(listener);
 		if (this.shutdown.get()) {
 			// the shutdown began during the bind and may not have seen this listener
 			listener.stop(Duration.ZERO);
 			throw new IllegalStateException("Event loop group is shut down");
 		}
-		this.logger.info("rawtcp listener '{}' bound to {} ({}, {}, backlog {}{})", config.name(),
+		this.logger.info("rawtcp listener '{}' bound to {} ({}, {}, backlog {}{}{})", config.name(),
 				listener.localAddress(), this.transport.tagValue(), mode.value(), config.backlog(),
-				listener.effectiveBacklog().isPresent() ? " -> effective " + listener.effectiveBacklog().getAsInt() : "");
+				listener.effectiveBacklog().isPresent() ? " -> effective " + listener.effectiveBacklog().getAsInt() : "",
+				(acceptOn.size() > 1) ? ", " + acceptOn.size() + " accept shards" : "");
 		return listener;
 	}
 

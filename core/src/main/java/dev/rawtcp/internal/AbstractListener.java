@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,7 @@ import dev.rawtcp.ConnectionInfo;
 import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerMode;
+import dev.rawtcp.ListenerShard;
 import dev.rawtcp.ListenerState;
 import dev.rawtcp.ListenerStats;
 import dev.rawtcp.TcpHandler;
@@ -29,8 +31,8 @@ import dev.rawtcp.TcpStreamHandler;
 /**
  * The part of a listener both transports share: state, pause and resume, accept back-off,
  * the graceful stop and its drain, the open connections and their snapshots, counters and
- * log. A transport supplies the listening socket: accept interest on and off, closing it,
- * and accepting. Internal.
+ * log. A transport supplies the listening sockets (one per {@link AcceptShard}): accept
+ * interest on and off, closing them, and accepting. Internal.
  */
 public abstract class AbstractListener implements Listener {
 
@@ -40,9 +42,6 @@ public abstract class AbstractListener implements Listener {
 	private final Logger logger;
 
 	private final AbstractEventLoopGroup<?> group;
-
-	/** The loop the listening socket is registered on. */
-	protected final Loop acceptLoop;
 
 	/** The configuration. */
 	protected final ListenerConfig config;
@@ -74,33 +73,33 @@ public abstract class AbstractListener implements Listener {
 
 	private volatile ListenerState state = ListenerState.RUNNING;
 
+	/** Orders state changes: pause, resume and the start of a stop. */
+	private final Object stateLock = new Object();
+
+	private final AcceptShards shards;
+
 	/** Set by the first stop: whoever sets it runs the stop, every other caller waits for {@link #stopped}. */
 	private final AtomicBoolean stopBegun = new AtomicBoolean();
 
 	/** Completed when the stop has ended: every connection closed and counted, the listener forgotten. */
 	private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
-	private boolean accepting;
-
-	private boolean backingOff;
-
-	private boolean socketClosed;
-
 	/**
 	 * Create the shared part of a bound listener.
 	 * @param logger the transport's logger
 	 * @param group the group the listener is bound on
-	 * @param acceptLoop the loop that accepts
+	 * @param acceptLoops the loops that accept, one per listening socket
 	 * @param config the configuration
 	 * @param handler the event-loop handler, or {@code null}
 	 * @param streamHandler the thread-per-connection handler, or {@code null}
 	 * @param localAddress the bound address
 	 */
-	protected AbstractListener(Logger logger, AbstractEventLoopGroup<?> group, Loop acceptLoop, ListenerConfig config,
-			@Nullable TcpHandler handler, @Nullable TcpStreamHandler streamHandler, InetSocketAddress localAddress) {
+	protected AbstractListener(Logger logger, AbstractEventLoopGroup<?> group,
+			List<? extends AbstractEventLoop> acceptLoops, ListenerConfig config, @Nullable TcpHandler handler,
+			@Nullable TcpStreamHandler streamHandler, InetSocketAddress localAddress) {
 		this.logger = logger;
 		this.group = group;
-		this.acceptLoop = acceptLoop;
+		this.shards = new AcceptShards(this, acceptLoops);
 		this.config = config;
 		this.handler = handler;
 		this.streamHandler = streamHandler;
@@ -112,37 +111,61 @@ public abstract class AbstractListener implements Listener {
 		this.log = new ListenerLog(logger, config.name(), this.stats);
 	}
 
-	// Transport primitives, on the accept loop
+	// Transport primitives, on the shard's loop
 
 	/**
-	 * Add or remove accept interest of the listening socket.
+	 * Add or remove accept interest of a listening socket.
+	 * @param shard the socket
 	 * @param on whether to accept
 	 * @return whether it worked
 	 */
-	protected abstract boolean setAcceptInterest(boolean on);
-
-	/** Close the listening socket and forget its registration. */
-	protected abstract void closeListeningSocket();
-
-	/** Called on the accept loop once a stop closed the listening socket. */
-	protected void listeningSocketClosedByStop() {
-	}
-
-	// Accepting, on the accept loop
+	protected abstract boolean setAcceptInterest(AcceptShard shard, boolean on);
 
 	/**
-	 * Register the listening socket with the accept loop and wait until it accepts. A
-	 * registration that timed out was cancelled and never runs, so the caller may then close
-	 * the socket.
-	 * @param register registers the socket with accept interest, on the accept loop
+	 * Close a listening socket and forget its registration.
+	 * @param shard the socket
+	 */
+	protected abstract void closeListeningSocket(AcceptShard shard);
+
+	/**
+	 * Called on the shard's loop once a stop closed its listening socket.
+	 * @param shard the socket
+	 */
+	protected void listeningSocketClosedByStop(AcceptShard shard) {
+	}
+
+	/**
+	 * Connections in a listening socket's accept queue now.
+	 * @param shard the socket
+	 * @return the queue length, empty where the transport cannot read it or the socket is closed
+	 */
+	protected abstract OptionalInt acceptQueueSize(AcceptShard shard);
+
+	// Accepting, on the shard's loop
+
+	/** @return the listening sockets, in index order */
+	protected final List<AcceptShard> shardList() {
+		return this.shards.all();
+	}
+
+	/**
+	 * The shard accepting on a loop.
+	 * @param loop the loop
+	 * @return the shard, or {@code null} if none accepts there
+	 */
+	protected final @Nullable AcceptShard shardOn(Loop loop) {
+		return this.shards.on(loop);
+	}
+
+	/**
+	 * Register a listening socket with its loop and wait until it accepts. A registration that
+	 * timed out was cancelled and never runs, so the caller may then close the socket.
+	 * @param shard the socket
+	 * @param register registers the socket with accept interest, on the shard's loop
 	 * @throws IOException the registration's own failure (with its errno on epoll), or why it did not run
 	 */
-	protected final void startAccepting(Callable<?> register) throws IOException {
-		CallOutcome<Object> outcome = this.acceptLoop.callOutcome(() -> {
-			register.call();
-			this.accepting = true;
-			return null;
-		}, 5000);
+	protected final void startAccepting(AcceptShard shard, Callable<?> register) throws IOException {
+		CallOutcome<Object> outcome = this.shards.start(shard, register);
 		if (outcome.isResult()) {
 			return;
 		}
@@ -156,30 +179,13 @@ public abstract class AbstractListener implements Listener {
 		throw new IOException("Listener '" + name() + "' could not start accepting: " + outcome.describe(), failure);
 	}
 
-	/** @return whether accept interest is registered */
-	protected final boolean isAccepting() {
-		return this.accepting;
-	}
-
-	/** @return whether the listening socket was closed */
-	protected final boolean isSocketClosed() {
-		return this.socketClosed;
-	}
-
-	private void setAccepting(boolean on) {
-		if (this.socketClosed || this.accepting == on) {
-			return;
-		}
-		if (setAcceptInterest(on)) {
-			this.accepting = on;
-		}
-	}
-
 	/**
 	 * An accepted connection: count it, track it, and register it on its loop.
+	 * @param shard the socket it was accepted on
 	 * @param connection the connection
 	 */
-	protected final void accepted(AbstractConnection connection) {
+	protected final void accepted(AcceptShard shard, AbstractConnection connection) {
+		shard.recordAccepted();
 		this.stats.recordAccepted();
 		this.connections.add(connection.id(), connection);
 		connection.register();
@@ -187,22 +193,15 @@ public abstract class AbstractListener implements Listener {
 
 	/**
 	 * Count and log a failed accept; back off for 100 ms if asked.
+	 * @param shard the socket the accept failed on
 	 * @param errno the errno name
 	 * @param detail the error message
 	 * @param backOff whether accepting again at once would fail again
 	 */
-	protected final void acceptFailed(String errno, String detail, boolean backOff) {
+	protected final void acceptFailed(AcceptShard shard, String errno, String detail, boolean backOff) {
 		this.log.acceptFailed(errno, detail, backOff);
-		if (backOff && !this.backingOff) {
-			// the level stays readable while fds are exhausted: stop watching it rather than spin
-			this.backingOff = true;
-			setAccepting(false);
-			this.acceptLoop.schedule(ListenerLog.ACCEPT_BACKOFF_NANOS, () -> {
-				this.backingOff = false;
-				if (this.state == ListenerState.RUNNING) {
-					setAccepting(true);
-				}
-			});
+		if (backOff) {
+			this.shards.backOff(shard);
 		}
 	}
 
@@ -276,37 +275,53 @@ public abstract class AbstractListener implements Listener {
 		return this.state;
 	}
 
+	/**
+	 * Stop accepting on every listening socket. Each shard's task sets accept interest from the
+	 * state when it runs, so a pause and a resume racing each other end as the last one left it.
+	 */
 	@Override
 	public final void pause() {
-		onAcceptLoop("pause", () -> {
-			if (this.state == ListenerState.RUNNING) {
-				setAccepting(false);
-				this.state = ListenerState.PAUSED;
-			}
-		});
+		if (moveState(ListenerState.RUNNING, ListenerState.PAUSED)) {
+			this.shards.onEveryLoop("pause", this.shards::sync);
+		}
 	}
 
 	@Override
 	public final void resume() {
-		onAcceptLoop("resume", () -> {
-			if (this.state == ListenerState.PAUSED) {
-				this.state = ListenerState.RUNNING;
-				if (!this.backingOff) {
-					setAccepting(true);
-				}
-			}
-		});
+		if (moveState(ListenerState.PAUSED, ListenerState.RUNNING)) {
+			this.shards.onEveryLoop("resume", this.shards::sync);
+		}
 	}
 
-	private void onAcceptLoop(String what, Runnable task) {
-		CallOutcome<Object> outcome = this.acceptLoop.callOutcome(() -> {
-			task.run();
-			return null;
-		}, 5000);
-		if (!outcome.isResult()) {
-			throw new IllegalStateException("Listener '" + name() + "' could not " + what + ": " + outcome.describe(),
-					outcome.failure());
+	private boolean moveState(ListenerState from, ListenerState to) {
+		synchronized (this.stateLock) {
+			if (this.state != from) {
+				return false;
+			}
+			this.state = to;
+			return true;
 		}
+	}
+
+	private boolean beginDraining() {
+		synchronized (this.stateLock) {
+			if (!this.stopBegun.compareAndSet(false, true)) {
+				return false;
+			}
+			this.state = ListenerState.DRAINING;
+			return true;
+		}
+	}
+
+	/** The sum of the shards' accept queues; empty if any cannot be read. */
+	@Override
+	public final OptionalInt acceptQueueSize() {
+		return this.shards.acceptQueueSize();
+	}
+
+	@Override
+	public final List<ListenerShard> shards() {
+		return this.shards.describe();
 	}
 
 	@Override
@@ -351,9 +366,8 @@ public abstract class AbstractListener implements Listener {
 
 	@Override
 	public final CompletableFuture<Void> stopAsync(Duration gracePeriod) {
-		if (this.stopBegun.compareAndSet(false, true)) {
+		if (beginDraining()) {
 			// draining from now on, as seen by the caller; the rest runs on a thread of its own
-			this.state = ListenerState.DRAINING;
 			Thread stopper = new Thread(() -> stopBegun(gracePeriod).await(), "rawtcp-stop-" + name());
 			stopper.setDaemon(true);
 			stopper.start();
@@ -368,36 +382,16 @@ public abstract class AbstractListener implements Listener {
 	 * @return the stop, to {@link Stop#await() await}
 	 */
 	public final Stop beginStop(Duration gracePeriod) {
-		if (!this.stopBegun.compareAndSet(false, true)) {
+		if (!beginDraining()) {
 			return new Stop(System.nanoTime(), false);
 		}
-		this.state = ListenerState.DRAINING;
 		return stopBegun(gracePeriod);
 	}
 
-	/** The stop was begun by the caller: close the listening socket and start the drain. */
+	/** The stop was begun by the caller: close the listening sockets and start the drain. */
 	private Stop stopBegun(Duration gracePeriod) {
 		long deadline = System.nanoTime() + gracePeriod.toNanos();
-		Callable<Boolean> close = () -> {
-			closeSocket();
-			listeningSocketClosedByStop();
-			return Boolean.TRUE;
-		};
-		CallOutcome<Boolean> closed = this.acceptLoop.callOutcome(close, 5000);
-		switch (closed.kind()) {
-			case LOOP_GONE -> closeSocket();
-			case TIMED_OUT -> {
-				this.logger.warn("Listener '{}': {}; the listening socket closes when it does", name(), closed.describe());
-				this.acceptLoop.execute(() -> {
-					closeSocket();
-					listeningSocketClosedByStop();
-				});
-			}
-			case FAILURE -> this.logger.warn("Listener '{}': closing the listening socket failed", name(),
-					closed.failure());
-			default -> {
-			}
-		}
+		this.shards.closeAll(this.logger);
 		for (AbstractConnection connection : this.connections.values()) {
 			connection.loop().execute(() -> {
 				if (gracePeriod.isZero()) {
@@ -411,13 +405,12 @@ public abstract class AbstractListener implements Listener {
 		return new Stop(deadline, true);
 	}
 
-	/** Close the listening socket. Accept loop only (or once it is dead). */
-	public final void closeSocket() {
-		if (!this.socketClosed) {
-			this.socketClosed = true;
-			this.accepting = false;
-			closeListeningSocket();
-		}
+	/**
+	 * Close the listening sockets accepted on a loop that is exiting. That loop only.
+	 * @param loop the loop
+	 */
+	public final void closeSocketsOn(Loop loop) {
+		this.shards.closeOn(loop);
 	}
 
 	/**

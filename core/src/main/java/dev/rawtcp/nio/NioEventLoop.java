@@ -192,7 +192,7 @@ final class NioEventLoop extends AbstractEventLoop {
 				connection.ready(ready);
 			}
 			else if (attachment instanceof NioListener listener) {
-				listener.acceptReady();
+				listener.acceptReady(this);
 			}
 		}
 		catch (CancelledKeyException ex) {
@@ -217,7 +217,7 @@ final class NioEventLoop extends AbstractEventLoop {
 					connection.forceClose(CloseReason.SHUTDOWN);
 				}
 				else if (key.attachment() instanceof NioListener listener) {
-					listener.closeSocket();
+					listener.closeSocketsOn(this);
 				}
 			}
 			catch (Throwable ex) {

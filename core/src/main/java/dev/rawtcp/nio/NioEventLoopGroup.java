@@ -1,12 +1,14 @@
 package dev.rawtcp.nio;
 
 import java.io.IOException;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.rawtcp.ListenerConfig;
+import dev.rawtcp.ListenerOption;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
@@ -37,13 +39,16 @@ final class NioEventLoopGroup extends AbstractEventLoopGroup<NioEventLoop> {
 	}
 
 	@Override
-	protected AbstractListener newListener(NioEventLoop acceptLoop, ListenerConfig config,
+	protected AbstractListener newListener(List<NioEventLoop> acceptLoops, ListenerConfig config,
 			@Nullable TcpHandler handler, @Nullable TcpStreamHandler streamHandler) {
-		if (!config.userTimeout().isZero()) {
-			logger.info("Listener '{}': 'user-timeout' ({}) is not available on the nio transport; ignored",
-					config.name(), config.userTimeout());
+		for (ListenerOption<?> option : ListenerOption.socketOptions()) {
+			if (option.jdkOption() == null && option.isSetIn(config)) {
+				// user-timeout, defer-accept, fast-open.queue-length: the JDK has no such option
+				logger.info("Listener '{}': '{}' ({}) is not available on the nio transport; ignored", config.name(),
+						option.key(), option.format(config.get(option)));
+			}
 		}
-		return NioListener.bind(this, acceptLoop, config, handler, streamHandler);
+		return NioListener.bind(this, acceptLoops, config, handler, streamHandler);
 	}
 
 }

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.rawtcp.AcceptSharding;
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.ConnectionInfo;
 import dev.rawtcp.Listener;
@@ -34,6 +35,7 @@ import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.Transport;
 import dev.rawtcp.internal.AbstractListener;
+import dev.rawtcp.internal.AcceptShard;
 import dev.rawtcp.internal.BufferPool;
 import dev.rawtcp.internal.ListenerLog;
 import dev.rawtcp.internal.OpenConnections;
@@ -42,8 +44,10 @@ import dev.rawtcp.internal.WriteQueue;
 /**
  * A {@link ServerSocketChannel} bound with {@code bind(address, backlog)} and accepting on
  * one loop; accepted channels get their options one by one (the JDK does not let us rely
- * on inheritance from the listening socket) and are spread over every loop. What only the
- * kernel knows (effective backlog, accept queue) is reported as absent.
+ * on inheritance from the listening socket) and are spread over every loop. With accept
+ * sharding, one channel per loop with {@code SO_REUSEPORT} on one port, each loop keeping what
+ * it accepts (CPU steering needs the epoll transport). What only the kernel knows (effective
+ * backlog, accept queue) is reported as absent.
  */
 final class NioListener extends AbstractListener {
 
@@ -51,52 +55,94 @@ final class NioListener extends AbstractListener {
 
 	private final NioEventLoopGroup group;
 
-	private final NioEventLoop acceptLoop;
+	/** The listening channels, by shard index. */
+	private final ServerSocketChannel[] servers;
 
-	private final ServerSocketChannel server;
+	private final @Nullable SelectionKey[] acceptKeys;
 
-	private @Nullable SelectionKey acceptKey;
+	private final boolean sharded;
 
-	private NioListener(NioEventLoopGroup group, NioEventLoop acceptLoop, ListenerConfig config,
-			@Nullable TcpHandler handler, @Nullable TcpStreamHandler streamHandler, ServerSocketChannel server)
+	private NioListener(NioEventLoopGroup group, List<NioEventLoop> acceptLoops, ListenerConfig config,
+			@Nullable TcpHandler handler, @Nullable TcpStreamHandler streamHandler, ServerSocketChannel[] servers)
 			throws IOException {
-		super(logger, group, acceptLoop, config, handler, streamHandler, (InetSocketAddress) server.getLocalAddress());
+		super(logger, group, acceptLoops, config, handler, streamHandler,
+				(InetSocketAddress) servers[0].getLocalAddress());
 		this.group = group;
-		this.acceptLoop = acceptLoop;
-		this.server = server;
+		this.servers = servers;
+		this.acceptKeys = new SelectionKey[servers.length];
+		this.sharded = config.acceptSharding() == AcceptSharding.PER_LOOP;
 	}
 
 	/**
-	 * Open, configure, bind with the backlog, then start accepting on {@code acceptLoop}.
+	 * Open, configure, bind with the backlog (one channel per accept loop), then start accepting
+	 * on each.
 	 */
-	static NioListener bind(NioEventLoopGroup group, NioEventLoop acceptLoop, ListenerConfig config,
+	static NioListener bind(NioEventLoopGroup group, List<NioEventLoop> acceptLoops, ListenerConfig config,
 			@Nullable TcpHandler handler, @Nullable TcpStreamHandler streamHandler) {
 		InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
 		if (address.isUnresolved()) {
 			throw NioSockets.bindFailure(config, new UnknownHostException(config.host()));
 		}
-		ServerSocketChannel server = null;
+		boolean sharded = config.acceptSharding() == AcceptSharding.PER_LOOP;
+		if (sharded && config.acceptShardingCpuSteering()) {
+			logger.info("Listener '{}': accept-sharding-cpu-steering needs the epoll transport; the kernel's hash "
+					+ "spreads connections over the shards instead", config.name());
+		}
+		List<ServerSocketChannel> made = new ArrayList<>();
+		NioListener listener = null;
+		int started = 0;
 		try {
-			server = ServerSocketChannel.open();
-			server.configureBlocking(false);
-			NioSockets.applyListenerOptions(server, config);
-			server.bind(address, config.backlog());
-			NioListener listener = new NioListener(group, acceptLoop, config, handler, streamHandler, server);
-			listener.startAccepting(() -> listener.acceptKey = listener.server.register(acceptLoop.selector,
-					SelectionKey.OP_ACCEPT, listener));
+			InetSocketAddress bindTo = address;
+			for (int i = 0; i < acceptLoops.size(); i++) {
+				ServerSocketChannel server = ServerSocketChannel.open();
+				made.add(server);
+				server.configureBlocking(false);
+				NioSockets.applyListenerOptions(server, config);
+				if (sharded) {
+					NioSockets.setReusePort(server, config);
+				}
+				server.bind(bindTo, config.backlog());
+				if (i == 0) {
+					bindTo = new InetSocketAddress(address.getAddress(),
+							((InetSocketAddress) server.getLocalAddress()).getPort());
+				}
+			}
+			listener = new NioListener(group, acceptLoops, config, handler, streamHandler,
+					made.toArray(new ServerSocketChannel[0]));
+			for (AcceptShard shard : listener.shardList()) {
+				NioListener registered = listener;
+				NioEventLoop loop = (NioEventLoop) shard.loop();
+				registered.startAccepting(shard, () -> registered.acceptKeys[shard.index()] = registered.servers[shard
+					.index()].register(loop.selector, SelectionKey.OP_ACCEPT, registered));
+				started++;
+			}
 			return listener;
 		}
 		catch (IOException ex) {
-			closeQuietly(server);
+			closeAfterFailure(listener, made, started);
 			throw NioSockets.bindFailure(config, ex);
 		}
 		catch (RuntimeException ex) {
-			closeQuietly(server);
+			closeAfterFailure(listener, made, started);
 			if (ex instanceof ListenerBindException bindException) {
 				throw bindException;
 			}
 			throw new ListenerBindException(config.name(), config.host(), config.port(),
 					ListenerBindException.Kind.OTHER, new IOException(ex.toString(), ex));
+		}
+	}
+
+	/** Close what a failed bind made: channels already accepting on their loops, the others here. */
+	private static void closeAfterFailure(@Nullable NioListener listener, List<ServerSocketChannel> made, int started) {
+		for (int i = 0; i < made.size(); i++) {
+			if (listener != null && i < started) {
+				AcceptShard shard = listener.shardList().get(i);
+				NioListener owner = listener;
+				shard.loop().execute(() -> owner.closeSocketsOn(shard.loop()));
+			}
+			else {
+				closeQuietly(made.get(i));
+			}
 		}
 	}
 
@@ -111,11 +157,11 @@ final class NioListener extends AbstractListener {
 		}
 	}
 
-	// Accepting, on the accept loop
+	// Accepting, on the shard's loop
 
 	@Override
-	protected boolean setAcceptInterest(boolean on) {
-		SelectionKey key = this.acceptKey;
+	protected boolean setAcceptInterest(AcceptShard shard, boolean on) {
+		SelectionKey key = this.acceptKeys[shard.index()];
 		if (key == null || !key.isValid()) {
 			return false;
 		}
@@ -123,20 +169,22 @@ final class NioListener extends AbstractListener {
 		return true;
 	}
 
-	void acceptReady() {
-		if (!isAccepting()) {
+	void acceptReady(NioEventLoop loop) {
+		AcceptShard shard = shardOn(loop);
+		if (shard == null || !shard.isAccepting()) {
 			return;
 		}
+		ServerSocketChannel server = this.servers[shard.index()];
 		for (int i = 0; i < MAX_ACCEPTS_PER_WAKEUP; i++) {
 			SocketChannel channel;
 			try {
-				channel = this.server.accept();
+				channel = server.accept();
 			}
 			catch (ClosedChannelException ex) {
 				return;
 			}
 			catch (IOException ex) {
-				acceptFailed(ex);
+				acceptFailed(shard, ex);
 				return;
 			}
 			if (channel == null) {
@@ -150,7 +198,8 @@ final class NioListener extends AbstractListener {
 			try {
 				channel.configureBlocking(false);
 				NioSockets.applyConnectionOptions(channel, this.config);
-				connection = new NioConnection(this.group.nextLoop(), this, channel, this.handler);
+				connection = new NioConnection(this.sharded ? loop : this.group.nextLoop(), this, channel,
+						this.handler);
 			}
 			catch (IOException ex) {
 				// reset before we got to it; the handler never sees it
@@ -158,7 +207,7 @@ final class NioListener extends AbstractListener {
 				closeQuietly(channel);
 				continue;
 			}
-			accepted(connection);
+			accepted(shard, connection);
 		}
 	}
 
@@ -182,14 +231,14 @@ final class NioListener extends AbstractListener {
 		}
 	}
 
-	private void acceptFailed(IOException ex) {
+	private void acceptFailed(AcceptShard shard, IOException ex) {
 		String errno = NioSockets.acceptErrno(ex);
 		if ("ECONNABORTED".equals(errno)) {
 			this.stats.recordAcceptError(errno);
 			return;
 		}
 		// whatever failed would most likely fail again at once: never spin on it
-		acceptFailed(errno, String.valueOf(ex.getMessage()), true);
+		acceptFailed(shard, errno, String.valueOf(ex.getMessage()), true);
 	}
 
 	// Listener
@@ -207,23 +256,24 @@ final class NioListener extends AbstractListener {
 
 	/** The JDK cannot read {@code TCP_INFO} of a listening socket: always empty. */
 	@Override
-	public OptionalInt acceptQueueSize() {
+	protected OptionalInt acceptQueueSize(AcceptShard shard) {
 		return OptionalInt.empty();
 	}
 
+	/** The options of the first listening channel (every shard is set alike). */
 	@Override
 	public SocketOptionsView socketOptions() {
-		return NioSockets.listenerOptions(this.server);
+		return NioSockets.listenerOptions(this.servers[0]);
 	}
 
 	@Override
-	protected void closeListeningSocket() {
-		closeQuietly(this.server);
+	protected void closeListeningSocket(AcceptShard shard) {
+		closeQuietly(this.servers[shard.index()]);
 	}
 
 	@Override
-	protected void listeningSocketClosedByStop() {
-		this.acceptLoop.deregisterCancelled();
+	protected void listeningSocketClosedByStop(AcceptShard shard) {
+		((NioEventLoop) shard.loop()).deregisterCancelled();
 	}
 
 }

@@ -45,6 +45,18 @@ final class NioSockets {
 	}
 
 	/**
+	 * Set {@code SO_REUSEPORT} on a listening channel of a sharded listener.
+	 * @throws IOException if this JDK or OS cannot set it, naming the property that asked for it
+	 */
+	static void setReusePort(ServerSocketChannel channel, ListenerConfig config) throws IOException {
+		if (!channel.supportedOptions().contains(java.net.StandardSocketOptions.SO_REUSEPORT)) {
+			throw new IOException("accept-sharding " + config.acceptSharding().value()
+					+ " needs SO_REUSEPORT, which this JDK does not support on this OS");
+		}
+		channel.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+	}
+
+	/**
 	 * Set the options of an accepted channel, one call each. Flags left at {@code false} are
 	 * not set: an accepted socket starts with them off, as the listening socket they would be
 	 * inherited from never has them on (a system call less for each option switched off).

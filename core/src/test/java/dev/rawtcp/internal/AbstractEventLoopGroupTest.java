@@ -114,7 +114,7 @@ class AbstractEventLoopGroupTest {
 		}
 
 		@Override
-		protected AbstractListener newListener(TestLoop acceptLoop, ListenerConfig config,
+		protected AbstractListener newListener(List<TestLoop> acceptLoops, ListenerConfig config,
 				@Nullable TcpHandler handler, @Nullable TcpStreamHandler streamHandler) {
 			throw new UnsupportedOperationException("no listener in this test");
 		}

@@ -565,7 +565,8 @@ public final class EmbeddedConnection implements Connection {
 		return new SocketOptionsView(c.keepAlive(), ListenerConfig.toSeconds(c.keepAliveIdle()),
 				ListenerConfig.toSeconds(c.keepAliveInterval()), c.keepAliveCount(), c.tcpNoDelay(),
 				(int) Math.min(Integer.MAX_VALUE, c.userTimeout().toMillis()), c.receiveBufferSize(),
-				c.sendBufferSize(), c.reuseAddress(), c.reusePort());
+				c.sendBufferSize(), c.reuseAddress(), c.reusePort(), c.deferAccept().isZero() ? 0 : ListenerConfig.toSeconds(c.deferAccept()),
+				c.fastOpenQueueLength());
 	}
 
 	@Override

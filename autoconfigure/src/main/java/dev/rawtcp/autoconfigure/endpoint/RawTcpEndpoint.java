@@ -12,6 +12,7 @@ import dev.rawtcp.CloseReason;
 import dev.rawtcp.ConnectionInfo;
 import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
+import dev.rawtcp.ListenerShard;
 import dev.rawtcp.ListenerStats;
 import dev.rawtcp.SocketOptionsView;
 import dev.rawtcp.TcpInfo;
@@ -121,7 +122,8 @@ public class RawTcpEndpoint {
 				listener.transport().tagValue(), listener.mode().value(), listener.state().value(),
 				listener.configuredBacklog(), valueOf(listener.effectiveBacklog()),
 				valueOf(listener.acceptQueueSize()), listener.activeConnections(), listener.socketOptions(),
-				SettingsDescriptor.of(listener.config()), StatsDescriptor.of(listener.stats()), connections);
+				AcceptShardingDescriptor.of(listener), SettingsDescriptor.of(listener.config()),
+				StatsDescriptor.of(listener.stats()), connections);
 	}
 
 	private static @Nullable Integer valueOf(OptionalInt value) {
@@ -151,14 +153,34 @@ public class RawTcpEndpoint {
 	 * @param activeConnections open connections (all of them, even when {@code connections} is capped)
 	 * @param socketOptions options of the listening socket read back with {@code getsockopt}
 	 * (accepted sockets inherit them)
+	 * @param acceptSharding how many listening sockets accept, and each one's queue and count
 	 * @param settings limits the listener enforces itself (no kernel counterpart)
 	 * @param stats the listener's counters
 	 * @param connections at most {@link #CONNECTION_LIMIT} open connections (single-listener view only)
 	 */
 	public record ListenerDescriptor(String name, String address, String transport, String mode, String state,
 			int configuredBacklog, @Nullable Integer effectiveBacklog, @Nullable Integer acceptQueueSize,
-			int activeConnections, SocketOptionsView socketOptions, SettingsDescriptor settings,
-			StatsDescriptor stats, @Nullable List<ConnectionDescriptor> connections) implements OperationResponseBody {
+			int activeConnections, SocketOptionsView socketOptions, AcceptShardingDescriptor acceptSharding,
+			SettingsDescriptor settings, StatsDescriptor stats, @Nullable List<ConnectionDescriptor> connections)
+			implements OperationResponseBody {
+
+	}
+
+	/**
+	 * The listening sockets of a listener.
+	 *
+	 * @param mode {@code off} (one socket) or {@code per-loop} (one per event loop, {@code SO_REUSEPORT})
+	 * @param cpuSteering whether a classic BPF program picks the socket by the receiving CPU
+	 * @param shards each socket: index, accepting loop, accept queue now ({@code null} on nio),
+	 * connections accepted
+	 */
+	public record AcceptShardingDescriptor(String mode, boolean cpuSteering, List<ListenerShard> shards) {
+
+		static AcceptShardingDescriptor of(Listener listener) {
+			ListenerConfig config = listener.config();
+			return new AcceptShardingDescriptor(config.acceptSharding().value(), config.acceptShardingCpuSteering(),
+					listener.shards());
+		}
 
 	}
 

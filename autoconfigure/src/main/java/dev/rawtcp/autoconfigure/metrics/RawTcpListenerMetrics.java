@@ -6,8 +6,10 @@ import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
 
+import dev.rawtcp.AcceptSharding;
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.Listener;
+import dev.rawtcp.ListenerShard;
 import dev.rawtcp.ListenerState;
 import dev.rawtcp.ListenerStats;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -24,7 +26,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * Counters
  * read the listener's {@link ListenerStats} when scraped, so the transport's hot path only
  * touches its {@code LongAdder}s; the accept-queue gauges read {@code TCP_INFO} of the
- * listening socket when scraped and are only registered where the transport can read it.
+ * listening socket when scraped and are only registered where the transport can read it; a
+ * sharded listener also has one {@code rawtcp.accept.queue.shard.size} per listening socket
+ * (tag {@code shard}), the listener's {@code rawtcp.accept.queue.size} being their sum.
  */
 public final class RawTcpListenerMetrics implements MeterBinder {
 
@@ -97,6 +101,14 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 					(l) -> valueOf(l.acceptQueueSize()));
 			gauge(registry, RawTcpMeters.ACCEPT_QUEUE_LIMIT, this.listener, Tags.empty(),
 					(l) -> valueOf(l.effectiveBacklog()));
+			if (this.listener.config().acceptSharding() == AcceptSharding.PER_LOOP) {
+				for (ListenerShard shard : this.listener.shards()) {
+					int index = shard.index();
+					gauge(registry, RawTcpMeters.ACCEPT_QUEUE_SHARD_SIZE, this.listener,
+							Tags.of(RawTcpMeters.ShardTags.SHARD.asString(), Integer.toString(index)),
+							(l) -> shardQueueSize(l, index));
+				}
+			}
 		}
 	}
 
@@ -112,6 +124,12 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 			}
 		}
 		return other;
+	}
+
+	private static double shardQueueSize(Listener listener, int index) {
+		List<ListenerShard> shards = listener.shards();
+		Integer size = (index < shards.size()) ? shards.get(index).acceptQueueSize() : null;
+		return (size != null) ? size : Double.NaN;
 	}
 
 	private static double valueOf(OptionalInt value) {

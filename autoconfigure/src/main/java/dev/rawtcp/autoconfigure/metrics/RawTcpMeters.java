@@ -50,6 +50,17 @@ public enum RawTcpMeters implements MeterDocumentation {
 			"Effective backlog applied by the kernel (TCP_INFO tcpi_sacked of the listening socket)",
 			ListenerTags.values()),
 
+	/**
+	 * Connections waiting in the accept queue of one listening socket of a sharded listener
+	 * (tag {@code shard}); {@link #ACCEPT_QUEUE_SIZE} is their sum. A meter of its own rather
+	 * than a {@code shard} tag on the sum: Prometheus wants one set of tag keys per name, and a
+	 * query summing by listener must not count each connection twice.
+	 */
+	ACCEPT_QUEUE_SHARD_SIZE("rawtcp.accept.queue.shard.size", Meter.Type.GAUGE, null,
+			"Connections waiting in the kernel accept queue of one listening socket of a sharded listener "
+					+ "(TCP_INFO tcpi_unacked)",
+			ListenerTags.LISTENER, ListenerTags.TRANSPORT, ShardTags.SHARD),
+
 	/** Failed accept calls, by errno name. */
 	ACCEPT_ERRORS("rawtcp.accept.errors", Meter.Type.COUNTER, null, "Failed accept calls, by errno",
 			ListenerTags.LISTENER, ListenerTags.TRANSPORT, AcceptErrorTags.ERRNO),
@@ -205,6 +216,21 @@ public enum RawTcpMeters implements MeterDocumentation {
 			@Override
 			public String asString() {
 				return "errno";
+			}
+		}
+
+	}
+
+	/**
+	 * Tags of {@link #ACCEPT_QUEUE_SHARD_SIZE}.
+	 */
+	public enum ShardTags implements KeyName {
+
+		/** The shard's index, from {@code 0}: one listening socket and the event loop accepting on it. */
+		SHARD {
+			@Override
+			public String asString() {
+				return "shard";
 			}
 		}
 

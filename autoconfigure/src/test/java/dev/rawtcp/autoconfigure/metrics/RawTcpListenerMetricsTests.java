@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.rawtcp.AcceptSharding;
 import dev.rawtcp.EventLoopGroup;
 import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
@@ -86,6 +87,40 @@ class RawTcpListenerMetricsTests {
 			assertThat(counter("rawtcp.connections.accepted")).isEqualTo(5);
 			assertThat(gauge("rawtcp.connections.active")).isEqualTo(5);
 		});
+	}
+
+	@Test
+	void shouldShowEachShardsAcceptQueueAndTheirSum() throws Exception {
+		assumeTrue(Epoll.isAvailable(), "epoll unavailable");
+		this.group = EventLoopGroups.create(Transport.EPOLL, 2);
+		Listener listener = this.group.bind(ListenerConfig.builder("echo").host("127.0.0.1").port(0).backlog(64)
+			.acceptSharding(AcceptSharding.PER_LOOP).build(), (connection, data) -> connection.write(data));
+		new RawTcpListenerMetrics(listener, Tags.empty()).bindTo(this.registry);
+		assertThat(this.registry.get("rawtcp.accept.queue.shard.size").gauges()).hasSize(2);
+		listener.pause();
+		for (int i = 0; i < 24; i++) {
+			connect(listener);
+		}
+		await().untilAsserted(() -> assertThat(gauge("rawtcp.accept.queue.size")).isEqualTo(24));
+		double shard0 = shardGauge("0");
+		double shard1 = shardGauge("1");
+		assertThat(shard0 + shard1).isEqualTo(24);
+		assertThat(shard0).isPositive();
+		assertThat(shard1).isPositive();
+		listener.resume();
+		await().untilAsserted(() -> assertThat(shardGauge("0") + shardGauge("1")).isZero());
+	}
+
+	private double shardGauge(String shard) {
+		return this.registry.get("rawtcp.accept.queue.shard.size").tags("listener", "echo", "transport", "epoll")
+			.tag("shard", shard).gauge().value();
+	}
+
+	@Test
+	void shouldRegisterNoShardGaugeWithoutSharding() {
+		assumeTrue(Epoll.isAvailable(), "epoll unavailable");
+		bindEcho(Transport.EPOLL);
+		assertThat(this.registry.find("rawtcp.accept.queue.shard.size").meters()).isEmpty();
 	}
 
 	@Test

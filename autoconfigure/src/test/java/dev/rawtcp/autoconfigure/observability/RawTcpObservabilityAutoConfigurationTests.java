@@ -71,6 +71,23 @@ class RawTcpObservabilityAutoConfigurationTests {
 	}
 
 	@Test
+	void shouldShowShardsDeferAcceptAndFastOpenInTheEndpoint() {
+		this.runner
+			.withPropertyValues("management.endpoints.web.exposure.include=rawtcp", "rawtcp.event-loop.threads=2",
+					"rawtcp.accept-sharding=per-loop", "rawtcp.defer-accept=3s", "rawtcp.fast-open.queue-length=8")
+			.run((context) -> {
+				RawTcpEndpoint.ListenerDescriptor listener = context.getBean(RawTcpEndpoint.class).listener("default");
+				assertThat(listener).isNotNull();
+				assertThat(listener.acceptSharding().mode()).isEqualTo("per-loop");
+				assertThat(listener.acceptSharding().shards()).hasSize(2)
+					.allSatisfy((shard) -> assertThat(shard.acceptQueueSize()).isZero());
+				assertThat(listener.socketOptions().deferAcceptSeconds()).isEqualTo(3);
+				assertThat(listener.socketOptions().fastOpenQueueLength()).isEqualTo(8);
+				assertThat(listener.socketOptions().reusePort()).isTrue();
+			});
+	}
+
+	@Test
 	void shouldNotCreateEndpointWhenAccessIsNone() {
 		this.runner
 			.withPropertyValues("management.endpoints.web.exposure.include=rawtcp",
