@@ -60,6 +60,10 @@ class RawTcpConfigurationMetadataTests {
 		defaults.put("rawtcp.write-buffer.high-water-mark", "64KB");
 		defaults.put("rawtcp.write-buffer.limit", "16MB");
 		defaults.put("rawtcp.shutdown.grace-period", "20s");
+		defaults.put("rawtcp.ssl.bundle", null); // unset: plaintext
+		defaults.put("rawtcp.ssl.client-auth", "none");
+		defaults.put("rawtcp.ssl.server-name-bundles", null);
+		defaults.put("rawtcp.ssl.handshake-timeout", "10s");
 		defaults.put("rawtcp.listeners", null);
 		return defaults;
 	}
