@@ -69,7 +69,8 @@ class RawTcpSslIntegrationTests {
 		.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, RawTcpAutoConfiguration.class,
 				RawTcpMetricsAutoConfiguration.class))
 		.withUserConfiguration(MeterRegistryConfiguration.class)
-		.withPropertyValues("rawtcp.event-loop.threads=1", "rawtcp.host=127.0.0.1");
+		.withPropertyValues("rawtcp.event-loop.threads=1", "rawtcp.host=127.0.0.1",
+				"rawtcp.shutdown.grace-period=500ms");
 
 	private final List<Socket> clients = new ArrayList<>();
 
@@ -282,6 +283,36 @@ class RawTcpSslIntegrationTests {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				assertThat(registry.get("rawtcp.tls.reloads").tags("listener", "secure", "bundle", "server")
 					.functionCounter().count()).isZero();
+			});
+	}
+
+	@Test
+	void shouldCountAStalledHandshakeAsTimeoutAndPlaintextAsProtocol() throws Exception {
+		Path keyStore = TestCertificates.pkcs12(this.dir.resolve("server.p12"), "localhost");
+		this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues(pkcs12Bundle("server", keyStore))
+			.withPropertyValues("rawtcp.listeners.secure.port=0", "rawtcp.listeners.secure.ssl.bundle=server",
+					"rawtcp.listeners.secure.ssl.handshake-timeout=1s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				int port = port(context, "secure");
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				Socket silent = new Socket("127.0.0.1", port);
+				this.clients.add(silent);
+				silent.setSoTimeout(30_000);
+				assertThat(catchThrowable(() -> assertThat(silent.getInputStream().read()).isEqualTo(-1)))
+					.as("closed at the time-out, by FIN or by reset")
+					.satisfiesAnyOf((thrown) -> assertThat(thrown).isNull(),
+							(thrown) -> assertThat(thrown).isInstanceOf(java.net.SocketException.class));
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(handshakes(registry, "secure", "failure", "timeout")).isEqualTo(1));
+				Socket plaintext = new Socket("127.0.0.1", port);
+				this.clients.add(plaintext);
+				plaintext.setSoTimeout(30_000);
+				plaintext.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(handshakes(registry, "secure", "failure", "protocol")).isEqualTo(1));
+				assertThat(handshakes(registry, "secure", "success", "none")).isZero();
 			});
 	}
 
