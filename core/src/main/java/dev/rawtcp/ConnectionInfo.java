@@ -20,10 +20,13 @@ import org.jspecify.annotations.Nullable;
  * @param pendingWriteBytes bytes written but not yet taken by the kernel
  * @param readPaused whether the transport is not reading from the socket (see
  * {@link Connection#isReadPaused()})
+ * @param tls what the TLS handshake agreed on, or {@code null} on a plaintext listener and
+ * until the handshake finished
  */
 public record ConnectionInfo(long id, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
 		Instant openedAt, long bytesReceived, long bytesSent, @Nullable TcpInfo tcpInfo,
-		SocketOptionsView socketOptions, long pendingWriteBytes, boolean readPaused) {
+		SocketOptionsView socketOptions, long pendingWriteBytes, boolean readPaused,
+		@Nullable TlsInfo tls) {
 
 	/**
 	 * Snapshot a connection now.
@@ -34,7 +37,7 @@ public record ConnectionInfo(long id, InetSocketAddress remoteAddress, InetSocke
 		return new ConnectionInfo(connection.id(), connection.remoteAddress(), connection.localAddress(),
 				connection.openedAt(), connection.bytesReceived(), connection.bytesSent(),
 				connection.tcpInfo().orElse(null), connection.socketOptions(), connection.pendingWriteBytes(),
-				connection.isReadPaused());
+				connection.isReadPaused(), connection.tls().orElse(null));
 	}
 
 }

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,9 +26,12 @@ import dev.rawtcp.InvalidListenerOptionException;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerOption;
 import dev.rawtcp.ListenerMode;
+import dev.rawtcp.ServerTls;
+import dev.rawtcp.ServerTls.ClientAuth;
 import dev.rawtcp.TcpHandler;
 import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.autoconfigure.RawTcpProperties.ListenerProperties;
+import dev.rawtcp.autoconfigure.RawTcpProperties.ServerNameSslBundle;
 import dev.rawtcp.autoconfigure.RawTcpServer.Registration;
 
 /**
@@ -48,11 +53,14 @@ final class ListenerRegistrations {
 
 	private final List<RawTcpListenerCustomizer> customizers;
 
+	private final ListenerSslBundles sslBundles;
+
 	ListenerRegistrations(RawTcpProperties properties, ListableBeanFactory beanFactory,
-			List<RawTcpListenerCustomizer> customizers) {
+			List<RawTcpListenerCustomizer> customizers, ListenerSslBundles sslBundles) {
 		this.properties = properties;
 		this.beanFactory = beanFactory;
 		this.customizers = customizers;
+		this.sslBundles = sslBundles;
 	}
 
 	/**
@@ -175,6 +183,10 @@ final class ListenerRegistrations {
 			PropertyMapper map = PropertyMapper.get();
 			map.from(pick("host", own.getHost(), top.getHost())).to(builder::host);
 			map.from(pick("mode", own.getMode(), top.getMode())).to(builder::mode);
+			ServerTls tls = tls(bound);
+			if (tls != null) {
+				builder.tls(tls);
+			}
 			if (bound) {
 				ListenerRegistrations.this.customizers.forEach((customizer) -> customizer.customize(this.name, builder));
 			}
@@ -186,6 +198,92 @@ final class ListenerRegistrations {
 						keyOf(ex.getOption().key()), ex.getOption().format(ex.getValue()), ex.getReason());
 				failure.initCause(ex);
 				throw failure;
+			}
+		}
+
+		/**
+		 * The listener's TLS from {@code ssl.*}: its own values, else the top-level ones.
+		 * @param bound whether a listener is bound with it (else only the values are checked
+		 * and no bundle is loaded)
+		 * @return the TLS settings, or {@code null} for plaintext (no bundle, or a blank one)
+		 */
+		private @Nullable ServerTls tls(boolean bound) {
+			RawTcpProperties.Ssl top = ListenerRegistrations.this.properties.getSsl();
+			ListenerProperties.Ssl own = own().getSsl();
+			String bundleName = pick("ssl.bundle", own.getBundle(), top.getBundle());
+			ClientAuth clientAuth = pick("ssl.client-auth", own.getClientAuth(), top.getClientAuth());
+			Duration handshakeTimeout = pick("ssl.handshake-timeout", own.getHandshakeTimeout(),
+					top.getHandshakeTimeout());
+			List<ServerNameSslBundle> serverNames = pick("ssl.server-name-bundles", own.getServerNameBundles(),
+					top.getServerNameBundles());
+			if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+				throw new InvalidRawTcpConfigurationException(keyOf("ssl.handshake-timeout"), handshakeTimeout,
+						"must be positive");
+			}
+			Map<String, String> byServerName = serverNameBundles(serverNames);
+			if (!bound) {
+				return null;
+			}
+			if (bundleName == null || bundleName.isBlank()) {
+				if (!serverNames.isEmpty()) {
+					throw new InvalidRawTcpConfigurationException(keyOf("ssl.server-name-bundles"),
+							serverNames.size() + " entries", "needs ssl.bundle, the bundle of clients that ask for "
+									+ "no host name or for one without a bundle of its own");
+				}
+				if (clientAuth != ClientAuth.NONE) {
+					throw new InvalidRawTcpConfigurationException(keyOf("ssl.client-auth"), clientAuth.value(),
+							"needs ssl.bundle: listener '" + this.name + "' serves plaintext");
+				}
+				return null;
+			}
+			ListenerSslBundles bundles = ListenerRegistrations.this.sslBundles;
+			ReloadableSslBundle defaultBundle = bundles.get(this.name, keyOf("ssl.bundle"), bundleName);
+			Map<String, ReloadableSslBundle> serverNameBundles = new LinkedHashMap<>();
+			int index = 0;
+			for (Map.Entry<String, String> entry : byServerName.entrySet()) {
+				serverNameBundles.put(entry.getKey(), bundles.get(this.name,
+						keyOf("ssl.server-name-bundles") + "[" + index++ + "].bundle", entry.getValue()));
+			}
+			if (clientAuth != ClientAuth.NONE) {
+				for (ReloadableSslBundle bundle : serverNameBundles.values()) {
+					checkTrustStore(bundle, clientAuth);
+				}
+				checkTrustStore(defaultBundle, clientAuth);
+			}
+			return ServerTls.of(new BundleTlsEngines(this.name, defaultBundle, serverNameBundles))
+				.withClientAuth(clientAuth)
+				.withHandshakeTimeout(handshakeTimeout);
+		}
+
+		private Map<String, String> serverNameBundles(List<ServerNameSslBundle> entries) {
+			Map<String, String> byServerName = new LinkedHashMap<>();
+			for (int i = 0; i < entries.size(); i++) {
+				String key = keyOf("ssl.server-name-bundles") + "[" + i + "]";
+				ServerNameSslBundle entry = entries.get(i);
+				String serverName = entry.getServerName();
+				if (serverName == null || serverName.isBlank()) {
+					throw new InvalidRawTcpConfigurationException(key + ".server-name", serverName,
+							"must name the host a client asks for (SNI)");
+				}
+				if (entry.getBundle() == null || entry.getBundle().isBlank()) {
+					throw new InvalidRawTcpConfigurationException(key + ".bundle", entry.getBundle(),
+							"must name the SSL bundle served to clients asking for '" + serverName + "'");
+				}
+				String host = serverName.trim().toLowerCase(Locale.ROOT);
+				if (byServerName.put(host, entry.getBundle()) != null) {
+					throw new InvalidRawTcpConfigurationException(key + ".server-name", serverName,
+							"is listed twice; give each host name one bundle");
+				}
+			}
+			return byServerName;
+		}
+
+		private void checkTrustStore(ReloadableSslBundle bundle, ClientAuth clientAuth) {
+			if (bundle.getBundle().getStores().getTrustStore() == null) {
+				throw new InvalidRawTcpConfigurationException(keyOf("ssl.client-auth"), clientAuth.value(),
+						"needs trust material to check client certificates, but SSL bundle '" + bundle.getName()
+								+ "' has no trust store (set spring.ssl.bundle.<type>." + bundle.getName()
+								+ ".truststore.*)");
 			}
 		}
 

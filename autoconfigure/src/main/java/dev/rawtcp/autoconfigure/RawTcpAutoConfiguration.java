@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
@@ -15,9 +16,10 @@ import dev.rawtcp.EventLoopGroup;
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * for rawtcp servers: an {@link EventLoopGroup} and a {@link RawTcpServer} binding the
- * listeners of {@link RawTcpProperties} to the application's handler beans.
+ * listeners of {@link RawTcpProperties} to the application's handler beans, serving TLS from
+ * Spring Boot's {@link SslBundles} where a listener names a bundle.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
 @ConditionalOnClass(EventLoopGroup.class)
 @ConditionalOnBooleanProperty(name = "rawtcp.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RawTcpProperties.class)
@@ -28,9 +30,10 @@ public final class RawTcpAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RawTcpServer rawTcpServer(RawTcpProperties properties, EventLoopGroup rawTcpEventLoopGroup,
-			ListableBeanFactory beanFactory, ObjectProvider<RawTcpListenerCustomizer> customizers) {
+			ListableBeanFactory beanFactory, ObjectProvider<RawTcpListenerCustomizer> customizers,
+			ObjectProvider<SslBundles> sslBundles) {
 		ListenerRegistrations registrations = new ListenerRegistrations(properties, beanFactory,
-				customizers.orderedStream().toList());
+				customizers.orderedStream().toList(), new ListenerSslBundles(sslBundles.getIfAvailable()));
 		return new RawTcpServer(rawTcpEventLoopGroup, registrations.resolve());
 	}
 

@@ -1,7 +1,9 @@
 package dev.rawtcp.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -11,6 +13,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.rawtcp.AcceptSharding;
 import dev.rawtcp.ListenerMode;
+import dev.rawtcp.ServerTls.ClientAuth;
 import dev.rawtcp.Transport;
 
 /**
@@ -109,6 +112,8 @@ public class RawTcpProperties {
 	private final WriteBuffer writeBuffer = new WriteBuffer();
 
 	private final Shutdown shutdown = new Shutdown();
+
+	private final Ssl ssl = new Ssl();
 
 	/**
 	 * TCP_DEFER_ACCEPT on the listening socket: a connection is accepted once its first bytes arrive, at most 1h, rounded up to whole seconds; 0 is off (epoll only).
@@ -302,6 +307,10 @@ public class RawTcpProperties {
 
 	public void setAcceptShardingCpuSteering(boolean acceptShardingCpuSteering) {
 		this.acceptShardingCpuSteering = acceptShardingCpuSteering;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
 	}
 
 	public Map<String, ListenerProperties> getListeners() {
@@ -504,6 +513,99 @@ public class RawTcpProperties {
 	}
 
 	/**
+	 * TLS defaults of every listener, from Spring Boot SSL bundles ({@code spring.ssl.bundle.*}).
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) every listener serves TLS with; unset serves plaintext.
+		 */
+		private @Nullable String bundle;
+
+		/**
+		 * Whether clients are asked for a certificate, checked against the bundle's trust store.
+		 */
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		/**
+		 * Bundles chosen by the host name a client asks for (SNI); other clients get ssl.bundle.
+		 */
+		private List<ServerNameSslBundle> serverNameBundles = new ArrayList<>();
+
+		/**
+		 * How long a TLS handshake may take from the accept before the connection is closed.
+		 */
+		private Duration handshakeTimeout = Duration.ofSeconds(10);
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+		public List<ServerNameSslBundle> getServerNameBundles() {
+			return this.serverNameBundles;
+		}
+
+		public void setServerNameBundles(List<ServerNameSslBundle> serverNameBundles) {
+			this.serverNameBundles = serverNameBundles;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+	}
+
+	/**
+	 * The bundle a client gets when it asks for a host name (SNI), as Spring Boot's
+	 * {@code server.ssl.server-name-bundles}.
+	 */
+	public static class ServerNameSslBundle {
+
+		/**
+		 * Host name the client asks for (SNI), matched without regard to case.
+		 */
+		private @Nullable String serverName;
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) served to it.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getServerName() {
+			return this.serverName;
+		}
+
+		public void setServerName(@Nullable String serverName) {
+			this.serverName = serverName;
+		}
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
 	 * One listener; every value left unset is taken from the top-level {@code rawtcp.*} property.
 	 */
 	public static class ListenerProperties {
@@ -600,6 +702,8 @@ public class RawTcpProperties {
 		 * Whether to steer connections to shards by receiving CPU; defaults to rawtcp.accept-sharding-cpu-steering.
 		 */
 		private @Nullable Boolean acceptShardingCpuSteering;
+
+		private final Ssl ssl = new Ssl();
 
 		public @Nullable Integer getPort() {
 			return this.port;
@@ -723,6 +827,10 @@ public class RawTcpProperties {
 
 		public Shutdown getShutdown() {
 			return this.shutdown;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
 		}
 
 		public @Nullable Duration getDeferAccept() {
@@ -907,6 +1015,65 @@ public class RawTcpProperties {
 
 			public void setGracePeriod(@Nullable Duration gracePeriod) {
 				this.gracePeriod = gracePeriod;
+			}
+
+		}
+
+		/**
+		 * Per-listener TLS; unset values come from {@code rawtcp.ssl.*}.
+		 */
+		public static class Ssl {
+
+			/**
+			 * Name of the SSL bundle this listener serves TLS with; defaults to rawtcp.ssl.bundle.
+			 */
+			private @Nullable String bundle;
+
+			/**
+			 * Whether clients are asked for a certificate; defaults to rawtcp.ssl.client-auth.
+			 */
+			private @Nullable ClientAuth clientAuth;
+
+			/**
+			 * Bundles chosen by the host name a client asks for (SNI), replacing rawtcp.ssl.server-name-bundles.
+			 */
+			private @Nullable List<ServerNameSslBundle> serverNameBundles;
+
+			/**
+			 * How long a TLS handshake may take; defaults to rawtcp.ssl.handshake-timeout.
+			 */
+			private @Nullable Duration handshakeTimeout;
+
+			public @Nullable String getBundle() {
+				return this.bundle;
+			}
+
+			public void setBundle(@Nullable String bundle) {
+				this.bundle = bundle;
+			}
+
+			public @Nullable ClientAuth getClientAuth() {
+				return this.clientAuth;
+			}
+
+			public void setClientAuth(@Nullable ClientAuth clientAuth) {
+				this.clientAuth = clientAuth;
+			}
+
+			public @Nullable List<ServerNameSslBundle> getServerNameBundles() {
+				return this.serverNameBundles;
+			}
+
+			public void setServerNameBundles(@Nullable List<ServerNameSslBundle> serverNameBundles) {
+				this.serverNameBundles = serverNameBundles;
+			}
+
+			public @Nullable Duration getHandshakeTimeout() {
+				return this.handshakeTimeout;
+			}
+
+			public void setHandshakeTimeout(@Nullable Duration handshakeTimeout) {
+				this.handshakeTimeout = handshakeTimeout;
 			}
 
 		}

@@ -64,6 +64,10 @@ class RawTcpConfigurationMetadataTests {
 		defaults.put("rawtcp.fast-open.queue-length", 0);
 		defaults.put("rawtcp.accept-sharding", "off");
 		defaults.put("rawtcp.accept-sharding-cpu-steering", false);
+		defaults.put("rawtcp.ssl.bundle", null); // unset: plaintext
+		defaults.put("rawtcp.ssl.client-auth", "none");
+		defaults.put("rawtcp.ssl.server-name-bundles", null);
+		defaults.put("rawtcp.ssl.handshake-timeout", "10s");
 		defaults.put("rawtcp.listeners", null);
 		return defaults;
 	}

@@ -6,13 +6,15 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The sample echo service: listener {@code echo} sends every byte back, listener {@code upper}
- * answers every line in upper case; both are configured in {@code application.yml}.
+ * answers every line in upper case, listener {@code secure-echo} is the echo over TLS with a
+ * localhost development certificate ({@link DevelopmentCertificate}); all are configured in
+ * {@code application.yml}.
  */
 @SpringBootApplication(proxyBeanMethods = false)
 public class SampleEchoApplication {
 
 	/**
-	 * The handler of listener {@code echo} ({@code rawtcp.listeners.echo.handler}).
+	 * The handler of listeners {@code echo} and {@code secure-echo} ({@code rawtcp.listeners.*.handler}).
 	 * @return the handler
 	 */
 	@Bean

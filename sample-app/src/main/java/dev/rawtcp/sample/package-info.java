@@ -1,5 +1,6 @@
 /**
- * The sample echo service: an event-loop echo listener and a thread-per-connection upper-case listener.
+ * The sample echo service: an event-loop echo listener, a thread-per-connection upper-case listener
+ * and the echo over TLS with a localhost development certificate.
  */
 @NullMarked
 package dev.rawtcp.sample;

@@ -121,6 +121,9 @@ class ConfigurationDocsTests {
 		if (type.startsWith("java.util.Map<")) {
 			return "map of name to listener";
 		}
+		if (type.startsWith("java.util.List<") && type.endsWith("ServerNameSslBundle>")) {
+			return "list of `server-name` and `bundle`";
+		}
 		return switch (type) {
 			case "java.lang.Integer", "int" -> "integer";
 			case "java.lang.Boolean", "boolean" -> "boolean";

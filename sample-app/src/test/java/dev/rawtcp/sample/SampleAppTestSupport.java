@@ -22,12 +22,15 @@ import dev.rawtcp.test.TcpTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample application as the README runs it (its {@code application.yml}), with both
- * listeners and the web server on ephemeral loopback ports; subclasses share one context.
+ * The sample application as the README runs it (its {@code application.yml}), with its three
+ * listeners and the web server on ephemeral loopback ports, and its development certificate in
+ * {@code target/test-dev-tls}; subclasses share one context.
  */
 @SpringBootTest(classes = SampleEchoApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.port=0", "server.address=127.0.0.1", "rawtcp.host=127.0.0.1",
-				"rawtcp.listeners.echo.port=0", "rawtcp.listeners.upper.port=0" })
+				"rawtcp.listeners.echo.port=0", "rawtcp.listeners.upper.port=0",
+				"rawtcp.listeners.secure-echo.port=0", "sample.dev-tls.directory=target/test-dev-tls",
+				"spring.ssl.bundle.watch.file.quiet-period=200ms" })
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 abstract class SampleAppTestSupport {
 
@@ -43,6 +46,9 @@ abstract class SampleAppTestSupport {
 
 	@LocalRawTcpPort("upper")
 	int upperPort;
+
+	@LocalRawTcpPort("secure-echo")
+	int secureEchoPort;
 
 	@AfterEach
 	void closeClients() {

@@ -1,5 +1,6 @@
 package dev.rawtcp.autoconfigure.endpoint;
 
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -14,9 +15,15 @@ import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerConfig;
 import dev.rawtcp.ListenerShard;
 import dev.rawtcp.ListenerStats;
+import dev.rawtcp.ServerTls;
 import dev.rawtcp.SocketOptionsView;
 import dev.rawtcp.TcpInfo;
+import dev.rawtcp.TlsHandshakeFailure;
+import dev.rawtcp.TlsInfo;
+import dev.rawtcp.TlsStats;
+import dev.rawtcp.autoconfigure.BundleTlsEngines;
 import dev.rawtcp.autoconfigure.RawTcpServer;
+import dev.rawtcp.autoconfigure.ReloadableSslBundle;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -123,7 +130,8 @@ public class RawTcpEndpoint {
 				listener.configuredBacklog(), valueOf(listener.effectiveBacklog()),
 				valueOf(listener.acceptQueueSize()), listener.activeConnections(), listener.socketOptions(),
 				AcceptShardingDescriptor.of(listener), SettingsDescriptor.of(listener.config()),
-				StatsDescriptor.of(listener.stats()), connections);
+				StatsDescriptor.of(listener.stats()), TlsDescriptor.of(listener.config().tls(), listener.stats().tls()),
+				connections);
 	}
 
 	private static @Nullable Integer valueOf(OptionalInt value) {
@@ -156,12 +164,14 @@ public class RawTcpEndpoint {
 	 * @param acceptSharding how many listening sockets accept, and each one's queue and count
 	 * @param settings limits the listener enforces itself (no kernel counterpart)
 	 * @param stats the listener's counters
+	 * @param tls the listener's TLS, {@code null} (left out) on a plaintext listener
 	 * @param connections at most {@link #CONNECTION_LIMIT} open connections (single-listener view only)
 	 */
 	public record ListenerDescriptor(String name, String address, String transport, String mode, String state,
 			int configuredBacklog, @Nullable Integer effectiveBacklog, @Nullable Integer acceptQueueSize,
 			int activeConnections, SocketOptionsView socketOptions, AcceptShardingDescriptor acceptSharding,
-			SettingsDescriptor settings, StatsDescriptor stats, @Nullable List<ConnectionDescriptor> connections)
+			SettingsDescriptor settings, StatsDescriptor stats, @Nullable TlsDescriptor tls,
+			@Nullable List<ConnectionDescriptor> connections)
 			implements OperationResponseBody {
 
 	}
@@ -244,6 +254,103 @@ public class RawTcpEndpoint {
 	}
 
 	/**
+	 * A listener's TLS. The bundle values are {@code null} (left out) when the TLS was set up
+	 * in code rather than from an SSL bundle.
+	 *
+	 * @param bundle the listener's SSL bundle ({@code ssl.bundle})
+	 * @param clientAuth {@code none}, {@code want} or {@code need}
+	 * @param handshakeTimeoutMillis how long a handshake may take
+	 * @param protocols the protocols a new connection may negotiate
+	 * @param serverNameBundles the bundles chosen by host name (SNI)
+	 * @param bundles every bundle the listener serves, by name, with the certificate served now
+	 * @param handshakes successful handshakes and failed ones by reason
+	 */
+	public record TlsDescriptor(@Nullable String bundle, String clientAuth, long handshakeTimeoutMillis,
+			@Nullable List<String> protocols, @Nullable Map<String, String> serverNameBundles,
+			@Nullable Map<String, BundleDescriptor> bundles, HandshakesDescriptor handshakes) {
+
+		static @Nullable TlsDescriptor of(@Nullable ServerTls tls, TlsStats stats) {
+			if (tls == null) {
+				return null;
+			}
+			HandshakesDescriptor handshakes = HandshakesDescriptor.of(stats);
+			if (!(tls.engines() instanceof BundleTlsEngines engines)) {
+				return new TlsDescriptor(null, tls.clientAuth().value(), tls.handshakeTimeout().toMillis(), null, null,
+						null, handshakes);
+			}
+			Map<String, String> serverNames = new LinkedHashMap<>();
+			engines.getServerNameBundles().forEach((host, bundle) -> serverNames.put(host, bundle.getName()));
+			Map<String, BundleDescriptor> bundles = new LinkedHashMap<>();
+			engines.getBundles().forEach((name, bundle) -> bundles.put(name, BundleDescriptor.of(bundle)));
+			ReloadableSslBundle bundle = engines.getDefaultBundle();
+			return new TlsDescriptor(bundle.getName(), tls.clientAuth().value(), tls.handshakeTimeout().toMillis(),
+					bundle.getProtocols(), serverNames, bundles, handshakes);
+		}
+
+	}
+
+	/**
+	 * An SSL bundle as served now: its last good version.
+	 *
+	 * @param protocols the protocols a new connection may negotiate with it
+	 * @param certificate the certificate of its key, {@code null} if it has none that can be read
+	 * @param loadedAt when the version served now was loaded (ISO-8601)
+	 * @param reloads reloads since startup
+	 * @param failedReloads updates refused since startup (the last good version stayed in use)
+	 * @param lastReloadFailure why the last refused update was refused, {@code null} if none was
+	 */
+	public record BundleDescriptor(List<String> protocols, @Nullable CertificateDescriptor certificate,
+			String loadedAt, long reloads, long failedReloads, @Nullable String lastReloadFailure) {
+
+		static BundleDescriptor of(ReloadableSslBundle bundle) {
+			X509Certificate certificate = bundle.getCertificate();
+			return new BundleDescriptor(bundle.getProtocols(),
+					(certificate != null) ? CertificateDescriptor.of(certificate) : null,
+					bundle.getLoadedAt().toString(), bundle.getReloads(), bundle.getFailedReloads(),
+					bundle.getLastReloadFailure());
+		}
+
+	}
+
+	/**
+	 * A certificate.
+	 *
+	 * @param subject the subject's distinguished name (RFC 2253)
+	 * @param issuer the issuer's distinguished name (RFC 2253)
+	 * @param serialNumber the serial number in hexadecimal
+	 * @param notBefore the start of its validity (ISO-8601)
+	 * @param notAfter the end of its validity (ISO-8601)
+	 */
+	public record CertificateDescriptor(String subject, String issuer, String serialNumber, String notBefore,
+			String notAfter) {
+
+		static CertificateDescriptor of(X509Certificate certificate) {
+			return new CertificateDescriptor(certificate.getSubjectX500Principal().getName(),
+					certificate.getIssuerX500Principal().getName(), certificate.getSerialNumber().toString(16),
+					certificate.getNotBefore().toInstant().toString(), certificate.getNotAfter().toInstant().toString());
+		}
+
+	}
+
+	/**
+	 * A listener's TLS handshakes since it was created.
+	 *
+	 * @param succeeded handshakes that succeeded
+	 * @param failed handshakes that failed, by reason
+	 */
+	public record HandshakesDescriptor(long succeeded, Map<String, Long> failed) {
+
+		static HandshakesDescriptor of(TlsStats stats) {
+			Map<String, Long> failed = new LinkedHashMap<>();
+			for (TlsHandshakeFailure reason : TlsHandshakeFailure.values()) {
+				failed.put(reason.tagValue(), stats.failed(reason));
+			}
+			return new HandshakesDescriptor(stats.succeeded(), failed);
+		}
+
+	}
+
+	/**
 	 * One open connection. The {@code TCP_INFO} values are {@code null} (left out) on nio.
 	 *
 	 * @param id the connection id
@@ -260,20 +367,28 @@ public class RawTcpEndpoint {
 	 * @param readPaused whether the transport is not reading from the socket (suspended by
 	 * the handler, write queue above its high water mark, or draining)
 	 * @param socketOptions the connection's own options read back with {@code getsockopt}
+	 * @param tlsProtocol the negotiated TLS protocol, {@code null} (left out) on plaintext and
+	 * during the handshake
+	 * @param tlsCipherSuite the negotiated cipher suite, likewise
+	 * @param tlsServerName the host name the client asked for (SNI), {@code null} if none
 	 */
 	public record ConnectionDescriptor(long id, String remoteAddress, String localAddress, String openedAt,
 			long ageMillis, long bytesReceived, long bytesSent, @Nullable Long rttMicros,
 			@Nullable Long rttVarianceMicros, @Nullable Long retransmits, long pendingWriteBytes, boolean readPaused,
-			SocketOptionsView socketOptions) {
+			SocketOptionsView socketOptions, @Nullable String tlsProtocol, @Nullable String tlsCipherSuite,
+			@Nullable String tlsServerName) {
 
 		static ConnectionDescriptor of(ConnectionInfo info, Instant now) {
 			TcpInfo tcp = info.tcpInfo();
+			TlsInfo tls = info.tls();
 			return new ConnectionDescriptor(info.id(), AddressText.of(info.remoteAddress()),
 					AddressText.of(info.localAddress()), info.openedAt().toString(),
 					Math.max(0, Duration.between(info.openedAt(), now).toMillis()), info.bytesReceived(),
 					info.bytesSent(), (tcp != null) ? tcp.rttMicros() : null,
 					(tcp != null) ? tcp.rttVarianceMicros() : null, (tcp != null) ? tcp.totalRetransmits() : null,
-					info.pendingWriteBytes(), info.readPaused(), info.socketOptions());
+					info.pendingWriteBytes(), info.readPaused(), info.socketOptions(),
+					(tls != null) ? tls.protocol() : null, (tls != null) ? tls.cipherSuite() : null,
+					(tls != null) ? tls.serverName() : null);
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import dev.rawtcp.AcceptSharding;
@@ -12,7 +13,13 @@ import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerShard;
 import dev.rawtcp.ListenerState;
 import dev.rawtcp.ListenerStats;
+import dev.rawtcp.ServerTls;
+import dev.rawtcp.TlsHandshakeFailure;
+import dev.rawtcp.TlsStats;
+import dev.rawtcp.autoconfigure.BundleTlsEngines;
+import dev.rawtcp.autoconfigure.ReloadableSslBundle;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -96,6 +103,10 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 			counter(registry, RawTcpMeters.ACCEPT_ERRORS, errnoTag(errno), (s) -> s.acceptErrors(errno));
 		}
 		counter(registry, RawTcpMeters.ACCEPT_ERRORS, errnoTag(OTHER_ERRNO), RawTcpListenerMetrics::otherAcceptErrors);
+		ServerTls tls = this.listener.config().tls();
+		if (tls != null) {
+			bindTls(registry, tls);
+		}
 		if (this.listener.effectiveBacklog().isPresent()) {
 			gauge(registry, RawTcpMeters.ACCEPT_QUEUE_SIZE, this.listener, Tags.empty(),
 					(l) -> valueOf(l.acceptQueueSize()));
@@ -110,6 +121,35 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 				}
 			}
 		}
+	}
+
+	private void bindTls(MeterRegistry registry, ServerTls tls) {
+		counter(registry, RawTcpMeters.TLS_HANDSHAKES, handshakeTags("success", "none"),
+				(s) -> s.tls().succeeded());
+		for (TlsHandshakeFailure reason : TlsHandshakeFailure.values()) {
+			counter(registry, RawTcpMeters.TLS_HANDSHAKES, handshakeTags("failure", reason.tagValue()),
+					(s) -> s.tls().failed(reason));
+		}
+		this.meters.add(FunctionTimer
+			.builder(RawTcpMeters.TLS_HANDSHAKE_TIME.getName(), this.listener.stats().tls(), TlsStats::succeeded,
+					TlsStats::succeededNanos, TimeUnit.NANOSECONDS)
+			.description(RawTcpMeters.TLS_HANDSHAKE_TIME.getDescription())
+			.tags(this.tags)
+			.register(registry));
+		if (tls.engines() instanceof BundleTlsEngines engines) {
+			for (ReloadableSslBundle bundle : engines.getBundles().values()) {
+				this.meters.add(FunctionCounter
+					.builder(RawTcpMeters.TLS_RELOADS.getName(), bundle, ReloadableSslBundle::getReloads)
+					.description(RawTcpMeters.TLS_RELOADS.getDescription())
+					.tags(this.tags.and(RawTcpMeters.TlsTags.BUNDLE.asString(), bundle.getName()))
+					.register(registry));
+			}
+		}
+	}
+
+	private static Tags handshakeTags(String result, String reason) {
+		return Tags.of(RawTcpMeters.TlsTags.RESULT.asString(), result, RawTcpMeters.TlsTags.REASON.asString(),
+				reason);
 	}
 
 	private static Tags errnoTag(String errno) {

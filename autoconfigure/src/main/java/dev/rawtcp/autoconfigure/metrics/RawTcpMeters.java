@@ -97,6 +97,23 @@ public enum RawTcpMeters implements MeterDocumentation {
 			"Unexpected throwables that reached an event loop, which went on serving, by listener (none: no listener's)",
 			ListenerTags.values()),
 
+	/**
+	 * TLS handshakes of a listener, by result ({@code success}, {@code failure}) and, for
+	 * failures, reason ({@code none} on successes); only on TLS listeners.
+	 */
+	TLS_HANDSHAKES("rawtcp.tls.handshakes", Meter.Type.COUNTER, null,
+			"TLS handshakes, by result (success, failure) and failure reason (none on successes)",
+			ListenerTags.LISTENER, ListenerTags.TRANSPORT, TlsTags.RESULT, TlsTags.REASON),
+
+	/** Time the successful TLS handshakes took, from the accept to the finish; only on TLS listeners. */
+	TLS_HANDSHAKE_TIME("rawtcp.tls.handshake.time", Meter.Type.TIMER, null,
+			"Time the successful TLS handshakes took, from the accept to the finish", ListenerTags.values()),
+
+	/** Reloads of an SSL bundle a listener serves ({@code reload-on-update}), each counted for every listener serving it. */
+	TLS_RELOADS("rawtcp.tls.reloads", Meter.Type.COUNTER, null,
+			"Reloads of an SSL bundle the listener serves, after its files changed", ListenerTags.LISTENER,
+			ListenerTags.TRANSPORT, TlsTags.BUNDLE),
+
 	/** Host-wide {@code TcpExtListenOverflows} of {@code /proc/net/netstat}. */
 	LISTEN_OVERFLOWS("rawtcp.listen.overflows", Meter.Type.COUNTER, null,
 			"Times a listen queue of this host overflowed (TcpExtListenOverflows in /proc/net/netstat)",
@@ -231,6 +248,40 @@ public enum RawTcpMeters implements MeterDocumentation {
 			@Override
 			public String asString() {
 				return "shard";
+			}
+		}
+
+	}
+
+	/**
+	 * Tags of the TLS meters.
+	 */
+	public enum TlsTags implements KeyName {
+
+		/** {@code success} or {@code failure}. */
+		RESULT {
+			@Override
+			public String asString() {
+				return "result";
+			}
+		},
+
+		/**
+		 * Why a handshake failed: {@code timeout}, {@code protocol}, {@code certificate},
+		 * {@code client-auth}, {@code closed} or {@code renegotiation}; {@code none} on successes.
+		 */
+		REASON {
+			@Override
+			public String asString() {
+				return "reason";
+			}
+		},
+
+		/** The SSL bundle's name. */
+		BUNDLE {
+			@Override
+			public String asString() {
+				return "bundle";
 			}
 		}
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -49,7 +50,20 @@ class RawTcpFailureAnalyzersTests {
 		assertThat(analyzers()).extracting((analyzer) -> analyzer.getClass().getSimpleName())
 			.contains("ListenerBindFailureAnalyzer", "MissingRawTcpPropertyFailureAnalyzer",
 					"NoSuchHandlerBeanFailureAnalyzer", "NoUniqueHandlerBeanFailureAnalyzer",
-					"HandlerModeMismatchFailureAnalyzer", "TransportUnavailableFailureAnalyzer");
+					"HandlerModeMismatchFailureAnalyzer", "TransportUnavailableFailureAnalyzer",
+					"UnknownSslBundleFailureAnalyzer");
+	}
+
+	@Test
+	void shouldDescribeAnUnknownSslBundleNamingTheListenerTheBundleAndTheProperty() {
+		FailureAnalysis analysis = analyzeStartup(this.runner
+			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+			.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.secure.port=0", "rawtcp.listeners.secure.ssl.bundle=missing"));
+		assertThat(analysis.getDescription()).contains("rawtcp listener 'secure'", "SSL bundle 'missing'",
+				"'rawtcp.listeners.secure.ssl.bundle'", "no bundle is configured");
+		assertThat(analysis.getAction()).contains("spring.ssl.bundle.pem.missing", "spring.ssl.bundle.jks.missing",
+				"'rawtcp.listeners.secure.ssl.bundle'");
 	}
 
 	@Test
