@@ -1,5 +1,7 @@
 package dev.rawtcp.autoconfigure;
 
+import java.time.Duration;
+
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,13 +27,25 @@ import dev.rawtcp.EventLoopGroup;
 		EventLoopGroupConfigurations.NioTransportConfiguration.class })
 public final class RawTcpAutoConfiguration {
 
+	private static final Duration MAX_READINESS_DELAY = Duration.ofMinutes(5);
+
 	@Bean
 	@ConditionalOnMissingBean
 	RawTcpServer rawTcpServer(RawTcpProperties properties, EventLoopGroup rawTcpEventLoopGroup,
 			ListableBeanFactory beanFactory, ObjectProvider<RawTcpListenerCustomizer> customizers) {
 		ListenerRegistrations registrations = new ListenerRegistrations(properties, beanFactory,
 				customizers.orderedStream().toList());
-		return new RawTcpServer(rawTcpEventLoopGroup, registrations.resolve());
+		RawTcpServer server = new RawTcpServer(rawTcpEventLoopGroup, registrations.resolve());
+		server.setReadinessDelay(readinessDelay(properties.getShutdown().getReadinessDelay()));
+		return server;
+	}
+
+	private static Duration readinessDelay(Duration delay) {
+		if (delay.isNegative() || delay.compareTo(MAX_READINESS_DELAY) > 0) {
+			throw new InvalidRawTcpConfigurationException("rawtcp.shutdown.readiness-delay", delay,
+					"must be between 0s and 5m");
+		}
+		return delay;
 	}
 
 }

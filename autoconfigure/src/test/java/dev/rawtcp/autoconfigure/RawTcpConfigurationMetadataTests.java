@@ -60,6 +60,7 @@ class RawTcpConfigurationMetadataTests {
 		defaults.put("rawtcp.write-buffer.high-water-mark", "64KB");
 		defaults.put("rawtcp.write-buffer.limit", "16MB");
 		defaults.put("rawtcp.shutdown.grace-period", "20s");
+		defaults.put("rawtcp.shutdown.readiness-delay", "0s");
 		defaults.put("rawtcp.listeners", null);
 		return defaults;
 	}
