@@ -128,6 +128,9 @@ class RollingRestartBehindHaproxyTests {
 		done.set(true);
 		CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 
+		System.out.printf("rolling restart behind HAProxy: %d exchanges (%d before the restarts, %d while A was "
+				+ "replaced, %d while B was), %d failed%n", exchanges.get(), beforeRestarts, afterA - beforeRestarts,
+				afterB - afterA, failures.size());
 		assertThat(failures).as("failed exchanges through HAProxy (of %d)", exchanges.get()).isEmpty();
 		assertThat(afterA).as("exchanges completed while A was replaced").isGreaterThan(beforeRestarts);
 		assertThat(afterB).as("exchanges completed while B was replaced").isGreaterThan(afterA);
