@@ -1,5 +1,7 @@
 package dev.rawtcp.autoconfigure;
 
+import java.time.Duration;
+
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,6 +29,8 @@ import dev.rawtcp.EventLoopGroup;
 		EventLoopGroupConfigurations.NioTransportConfiguration.class })
 public final class RawTcpAutoConfiguration {
 
+	private static final Duration MAX_READINESS_DELAY = Duration.ofMinutes(5);
+
 	@Bean
 	@ConditionalOnMissingBean
 	RawTcpServer rawTcpServer(RawTcpProperties properties, EventLoopGroup rawTcpEventLoopGroup,
@@ -34,7 +38,17 @@ public final class RawTcpAutoConfiguration {
 			ObjectProvider<SslBundles> sslBundles) {
 		ListenerRegistrations registrations = new ListenerRegistrations(properties, beanFactory,
 				customizers.orderedStream().toList(), new ListenerSslBundles(sslBundles.getIfAvailable()));
-		return new RawTcpServer(rawTcpEventLoopGroup, registrations.resolve());
+		RawTcpServer server = new RawTcpServer(rawTcpEventLoopGroup, registrations.resolve());
+		server.setReadinessDelay(readinessDelay(properties.getShutdown().getReadinessDelay()));
+		return server;
+	}
+
+	private static Duration readinessDelay(Duration delay) {
+		if (delay.isNegative() || delay.compareTo(MAX_READINESS_DELAY) > 0) {
+			throw new InvalidRawTcpConfigurationException("rawtcp.shutdown.readiness-delay", delay,
+					"must be between 0s and 5m");
+		}
+		return delay;
 	}
 
 }

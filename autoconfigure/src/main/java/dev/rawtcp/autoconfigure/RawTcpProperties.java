@@ -502,12 +502,25 @@ public class RawTcpProperties {
 		 */
 		private Duration gracePeriod = Duration.ofSeconds(20);
 
+		/**
+		 * Time a stop keeps accepting and serving while the rawtcp health indicator reports OUT_OF_SERVICE, so load balancers stop sending before the listeners drain; at most 5m, for the whole application.
+		 */
+		private Duration readinessDelay = Duration.ZERO;
+
 		public Duration getGracePeriod() {
 			return this.gracePeriod;
 		}
 
 		public void setGracePeriod(Duration gracePeriod) {
 			this.gracePeriod = gracePeriod;
+		}
+
+		public Duration getReadinessDelay() {
+			return this.readinessDelay;
+		}
+
+		public void setReadinessDelay(Duration readinessDelay) {
+			this.readinessDelay = readinessDelay;
 		}
 
 	}

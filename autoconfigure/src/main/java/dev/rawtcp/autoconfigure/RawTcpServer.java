@@ -15,6 +15,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeansException;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.SmartLifecycle;
@@ -41,6 +43,12 @@ import dev.rawtcp.TcpStreamHandler;
  * running: the server never shuts down the group, which belongs to whoever made it (the
  * auto-configured group is closed with its bean, when the context closes). So a server that
  * was stopped starts again, binding every listener anew on the same group.
+ * <p>
+ * With a {@linkplain #setReadinessDelay(Duration) readiness delay} a stop first reports the
+ * server {@linkplain #isStopping() stopping} (the {@code rawtcp} health indicator says
+ * {@code OUT_OF_SERVICE}) and publishes {@link ReadinessState#REFUSING_TRAFFIC}, then keeps
+ * accepting and serving for the delay, so that load balancers probing readiness stop sending
+ * before the listeners drain.
  */
 public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 
@@ -67,6 +75,12 @@ public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 	private final Map<String, Throwable> failures = Collections.synchronizedMap(new LinkedHashMap<>());
 
 	private volatile boolean running;
+
+	private volatile boolean stopping;
+
+	private volatile Duration readinessDelay = Duration.ZERO;
+
+	private boolean refusedTraffic;
 
 	private @Nullable ApplicationContext applicationContext;
 
@@ -98,6 +112,34 @@ public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 	@Override
 	public void setApplicationContext(ApplicationContext applicationContext) throws BeansException {
 		this.applicationContext = applicationContext;
+	}
+
+	/**
+	 * Set how long a stop keeps accepting and serving after it has reported the server
+	 * {@linkplain #isStopping() stopping}, before the listeners drain.
+	 * @param readinessDelay the delay; zero (the default) drains at once
+	 */
+	public void setReadinessDelay(Duration readinessDelay) {
+		Assert.notNull(readinessDelay, "'readinessDelay' must not be null");
+		Assert.isTrue(!readinessDelay.isNegative(), "'readinessDelay' must not be negative");
+		this.readinessDelay = readinessDelay;
+	}
+
+	/**
+	 * How long a stop keeps accepting and serving before the listeners drain.
+	 * @return the readiness delay
+	 */
+	public Duration getReadinessDelay() {
+		return this.readinessDelay;
+	}
+
+	/**
+	 * Whether a stop is under way: from the start of {@link #stop()}, through the readiness
+	 * delay (while the listeners still accept) and the drain, until every listener is stopped.
+	 * @return whether the server is stopping
+	 */
+	public boolean isStopping() {
+		return this.stopping;
 	}
 
 	/**
@@ -176,12 +218,20 @@ public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 				}
 			}
 			this.running = true;
+			if (this.refusedTraffic) {
+				// restarted after a stop that took the application out of readiness
+				this.refusedTraffic = false;
+				publishReadiness(ReadinessState.ACCEPTING_TRAFFIC);
+			}
 		}
 	}
 
 	/**
 	 * Stop every listener in parallel, each given its own {@code shutdown.grace-period} to
-	 * let connections finish and flush. The event-loop group keeps running.
+	 * let connections finish and flush. The event-loop group keeps running. With a readiness
+	 * delay, the server first reports itself {@linkplain #isStopping() stopping}, publishes
+	 * {@link ReadinessState#REFUSING_TRAFFIC}, and keeps accepting and serving for the delay;
+	 * an interrupt ends the delay early.
 	 */
 	@Override
 	public void stop() {
@@ -189,9 +239,41 @@ public class RawTcpServer implements SmartLifecycle, ApplicationContextAware {
 			if (!this.running) {
 				return;
 			}
-			this.running = false;
-			stopAll(this.listeners.values(), false);
+			this.stopping = true;
+			try {
+				awaitReadinessDelay();
+				this.running = false;
+				stopAll(this.listeners.values(), false);
+			}
+			finally {
+				this.stopping = false;
+			}
 		}
+	}
+
+	private void awaitReadinessDelay() {
+		Duration delay = this.readinessDelay;
+		if (delay.isZero()) {
+			return;
+		}
+		this.refusedTraffic = publishReadiness(ReadinessState.REFUSING_TRAFFIC);
+		logger.info("rawtcp: stopping; the listeners keep accepting for the readiness delay of " + delay.toMillis()
+				+ " ms before they drain");
+		try {
+			Thread.sleep(delay.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			logger.info("rawtcp: readiness delay interrupted; draining now");
+		}
+	}
+
+	private boolean publishReadiness(ReadinessState state) {
+		if (this.applicationContext == null) {
+			return false;
+		}
+		AvailabilityChangeEvent.publish(this.applicationContext, this, state);
+		return true;
 	}
 
 	private void stopAll(Iterable<Listener> listeners, boolean immediately) {

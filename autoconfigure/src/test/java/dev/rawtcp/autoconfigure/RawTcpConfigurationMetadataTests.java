@@ -68,6 +68,7 @@ class RawTcpConfigurationMetadataTests {
 		defaults.put("rawtcp.ssl.client-auth", "none");
 		defaults.put("rawtcp.ssl.server-name-bundles", null);
 		defaults.put("rawtcp.ssl.handshake-timeout", "10s");
+		defaults.put("rawtcp.shutdown.readiness-delay", "0s");
 		defaults.put("rawtcp.listeners", null);
 		return defaults;
 	}

@@ -17,9 +17,11 @@ import org.springframework.util.Assert;
 
 /**
  * {@link org.springframework.boot.health.contributor.HealthIndicator} for a rawtcp server:
- * UP when every listener is bound (running or paused) and every event loop is alive; DOWN
- * naming the listener that failed to bind, died or stopped, or the dead event loop;
- * OUT_OF_SERVICE while the server is not started or is stopping.
+ * UP when every listener is running and every event loop is alive; DOWN naming the listener
+ * that failed to bind, died or stopped, or the dead event loop; OUT_OF_SERVICE while the
+ * server is not started or is stopping (its readiness delay included), and while a listener
+ * is paused or draining. Put in the readiness group, it takes the application out of a load
+ * balancer's rotation without a liveness failure.
  */
 public final class RawTcpHealthIndicator extends AbstractHealthIndicator {
 
@@ -39,11 +41,16 @@ public final class RawTcpHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		EventLoopGroup group = this.server.getEventLoopGroup();
 		List<String> problems = new ArrayList<>();
+		List<String> notAccepting = new ArrayList<>();
 		Map<String, Object> listeners = new LinkedHashMap<>();
 		this.server.getListeners().forEach((name, listener) -> {
 			listeners.put(name, describe(listener));
-			if (!isBound(listener.state())) {
-				problems.add("listener '" + name + "' is " + listener.state().value());
+			ListenerState state = listener.state();
+			if (state == ListenerState.PAUSED || state == ListenerState.DRAINING) {
+				notAccepting.add("listener '" + name + "' is " + state.value());
+			}
+			else if (state != ListenerState.RUNNING) {
+				problems.add("listener '" + name + "' is " + state.value());
 			}
 		});
 		Map<String, String> failures = new LinkedHashMap<>();
@@ -61,20 +68,23 @@ public final class RawTcpHealthIndicator extends AbstractHealthIndicator {
 		if (!failures.isEmpty()) {
 			builder.withDetail("failures", failures);
 		}
-		if (!this.server.isRunning() && failures.isEmpty()) {
-			// Not started yet, or stopping: stopped listeners and loops are expected.
+		if (this.server.isStopping()) {
+			// Readiness delay (listeners still accept) or drain: out of rotation, not failed.
+			builder.outOfService().withDetail("reason", "rawtcp server is stopping");
+		}
+		else if (!this.server.isRunning() && failures.isEmpty()) {
+			// Not started yet, or stopped: stopped listeners and loops are expected.
 			builder.outOfService().withDetail("reason", "rawtcp server is not running");
 		}
 		else if (!problems.isEmpty()) {
 			builder.down().withDetail("reason", String.join("; ", problems));
 		}
+		else if (!notAccepting.isEmpty()) {
+			builder.outOfService().withDetail("reason", String.join("; ", notAccepting));
+		}
 		else {
 			builder.up();
 		}
-	}
-
-	private static boolean isBound(ListenerState state) {
-		return state == ListenerState.RUNNING || state == ListenerState.PAUSED;
 	}
 
 	private static Map<String, Object> describe(Listener listener) {

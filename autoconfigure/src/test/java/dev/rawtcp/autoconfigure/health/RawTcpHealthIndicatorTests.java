@@ -74,7 +74,7 @@ class RawTcpHealthIndicatorTests {
 	}
 
 	@Test
-	void shouldBeUpWithPerListenerDetailsWhenBoundAndAliveEvenWhilePaused() {
+	void shouldBeUpWithPerListenerDetailsWhenBoundAndAlive() {
 		this.server = new RawTcpServer(this.group, List.of(registration("echo", 0), registration("other", 0)));
 		this.server.start();
 		Listener echo = this.server.getListener("echo").orElseThrow();
@@ -84,10 +84,32 @@ class RawTcpHealthIndicatorTests {
 			.containsEntry("address", "127.0.0.1:" + echo.port())
 			.containsEntry("activeConnections", 0);
 		assertThat(listenerDetails(health, "other")).containsEntry("state", "running");
+	}
+
+	@Test
+	void shouldBeOutOfServiceNamingAPausedListenerAndUpAgainWhenResumed() {
+		this.server = new RawTcpServer(this.group, List.of(registration("echo", 0), registration("other", 0)));
+		this.server.start();
+		Listener echo = this.server.getListener("echo").orElseThrow();
 		echo.pause();
-		health = health();
-		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		Health health = health();
+		assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		assertThat(health.getDetails()).containsEntry("reason", "listener 'echo' is paused");
 		assertThat(listenerDetails(health, "echo")).containsEntry("state", "paused");
+		assertThat(listenerDetails(health, "other")).containsEntry("state", "running");
+		echo.resume();
+		assertThat(health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void shouldBeDownRatherThanOutOfServiceWhenAnotherListenerStoppedWhileOneIsPaused() {
+		this.server = new RawTcpServer(this.group, List.of(registration("echo", 0), registration("other", 0)));
+		this.server.start();
+		this.server.getListener("echo").orElseThrow().pause();
+		this.server.getListener("other").orElseThrow().stop(Duration.ZERO);
+		Health health = health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails()).containsEntry("reason", "listener 'other' is stopped");
 	}
 
 	@Test
