@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -24,6 +25,12 @@ import dev.rawtcp.EventLoopGroup;
 @Import({ EventLoopGroupConfigurations.NativeTransportConfiguration.class,
 		EventLoopGroupConfigurations.NioTransportConfiguration.class })
 public final class RawTcpAutoConfiguration {
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static ProxyProtocolShorthandConverter rawTcpProxyProtocolShorthandConverter() {
+		return new ProxyProtocolShorthandConverter();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -60,6 +60,11 @@ class RawTcpConfigurationMetadataTests {
 		defaults.put("rawtcp.write-buffer.high-water-mark", "64KB");
 		defaults.put("rawtcp.write-buffer.limit", "16MB");
 		defaults.put("rawtcp.shutdown.grace-period", "20s");
+		defaults.put("rawtcp.proxy-protocol", null); // the shorthand of proxy-protocol.mode
+		defaults.put("rawtcp.proxy-protocol.mode", "off");
+		defaults.put("rawtcp.proxy-protocol.trusted-sources", null); // empty: every peer
+		defaults.put("rawtcp.proxy-protocol.header-timeout", "5s");
+		defaults.put("rawtcp.proxy-protocol.max-header-size", "4KB");
 		defaults.put("rawtcp.listeners", null);
 		return defaults;
 	}

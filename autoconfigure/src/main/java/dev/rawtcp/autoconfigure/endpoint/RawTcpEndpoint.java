@@ -16,6 +16,8 @@ import dev.rawtcp.ListenerStats;
 import dev.rawtcp.SocketOptionsView;
 import dev.rawtcp.TcpInfo;
 import dev.rawtcp.autoconfigure.RawTcpServer;
+import dev.rawtcp.proxy.ProxyHeaderError;
+import dev.rawtcp.proxy.ProxyProtocolPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -121,7 +123,8 @@ public class RawTcpEndpoint {
 				listener.transport().tagValue(), listener.mode().value(), listener.state().value(),
 				listener.configuredBacklog(), valueOf(listener.effectiveBacklog()),
 				valueOf(listener.acceptQueueSize()), listener.activeConnections(), listener.socketOptions(),
-				SettingsDescriptor.of(listener.config()), StatsDescriptor.of(listener.stats()), connections);
+				SettingsDescriptor.of(listener.config()), ProxyProtocolDescriptor.of(listener.config()),
+				StatsDescriptor.of(listener.stats(), listener.config().proxyProtocol() != null), connections);
 	}
 
 	private static @Nullable Integer valueOf(OptionalInt value) {
@@ -152,13 +155,38 @@ public class RawTcpEndpoint {
 	 * @param socketOptions options of the listening socket read back with {@code getsockopt}
 	 * (accepted sockets inherit them)
 	 * @param settings limits the listener enforces itself (no kernel counterpart)
+	 * @param proxyProtocol whether and from whom the listener reads a PROXY protocol header
 	 * @param stats the listener's counters
 	 * @param connections at most {@link #CONNECTION_LIMIT} open connections (single-listener view only)
 	 */
 	public record ListenerDescriptor(String name, String address, String transport, String mode, String state,
 			int configuredBacklog, @Nullable Integer effectiveBacklog, @Nullable Integer acceptQueueSize,
 			int activeConnections, SocketOptionsView socketOptions, SettingsDescriptor settings,
-			StatsDescriptor stats, @Nullable List<ConnectionDescriptor> connections) implements OperationResponseBody {
+			ProxyProtocolDescriptor proxyProtocol, StatsDescriptor stats,
+			@Nullable List<ConnectionDescriptor> connections) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * A listener's PROXY protocol settings; all but the mode are left out when it is off.
+	 *
+	 * @param mode {@code off}, {@code optional} or {@code required}
+	 * @param trustedSources the CIDR blocks allowed to send a header; empty: every peer
+	 * @param headerTimeoutMillis how long after the accept the header must be complete
+	 * @param maxHeaderSize the largest header accepted, in bytes
+	 */
+	public record ProxyProtocolDescriptor(String mode, @Nullable List<String> trustedSources,
+			@Nullable Long headerTimeoutMillis, @Nullable Integer maxHeaderSize) {
+
+		static ProxyProtocolDescriptor of(ListenerConfig config) {
+			ProxyProtocolPolicy policy = config.proxyProtocol();
+			if (policy == null) {
+				return new ProxyProtocolDescriptor("off", null, null, null);
+			}
+			return new ProxyProtocolDescriptor(policy.mode().name().toLowerCase(Locale.ROOT),
+					policy.trustedSources().entries(), config.proxyHeaderTimeout().toMillis(),
+					config.proxyMaxHeaderSize());
+		}
 
 	}
 
@@ -206,17 +234,28 @@ public class RawTcpEndpoint {
 	 * @param handlerErrors exceptions thrown by the handler
 	 * @param frameErrors frames rejected by a codec
 	 * @param acceptErrors failed {@code accept} calls by errno name
+	 * @param proxyHeaderErrors connections refused for their PROXY header, by reason; left out
+	 * when the listener reads no header
 	 */
 	public record StatsDescriptor(long accepted, long rejected, Map<String, Long> closed, long bytesReceived,
-			long bytesSent, long handlerErrors, long frameErrors, Map<String, Long> acceptErrors) {
+			long bytesSent, long handlerErrors, long frameErrors, Map<String, Long> acceptErrors,
+			@Nullable Map<String, Long> proxyHeaderErrors) {
 
-		static StatsDescriptor of(ListenerStats stats) {
+		static StatsDescriptor of(ListenerStats stats, boolean proxyProtocol) {
 			Map<String, Long> closed = new LinkedHashMap<>();
 			for (CloseReason reason : CloseReason.values()) {
 				closed.put(reason.tagValue(), stats.closed(reason));
 			}
+			Map<String, Long> proxyHeaderErrors = null;
+			if (proxyProtocol) {
+				proxyHeaderErrors = new LinkedHashMap<>();
+				for (ProxyHeaderError reason : ProxyHeaderError.values()) {
+					proxyHeaderErrors.put(reason.tag(), stats.proxyHeaderErrors(reason));
+				}
+			}
 			return new StatsDescriptor(stats.accepted(), stats.rejected(), closed, stats.bytesReceived(),
-					stats.bytesSent(), stats.handlerErrors(), stats.frameErrors(), stats.acceptErrors());
+					stats.bytesSent(), stats.handlerErrors(), stats.frameErrors(), stats.acceptErrors(),
+					proxyHeaderErrors);
 		}
 
 	}
@@ -225,7 +264,10 @@ public class RawTcpEndpoint {
 	 * One open connection. The {@code TCP_INFO} values are {@code null} (left out) on nio.
 	 *
 	 * @param id the connection id
-	 * @param remoteAddress the peer, {@code host:port}
+	 * @param remoteAddress the client, {@code host:port}: behind a load balancer sending a PROXY
+	 * header, the client's address from the header
+	 * @param socketRemoteAddress the socket's own peer, {@code host:port}: the load balancer
+	 * when there is a PROXY header, else the same as {@code remoteAddress}
 	 * @param localAddress this side, {@code host:port}
 	 * @param openedAt when it was accepted (ISO-8601)
 	 * @param ageMillis how long it has been open
@@ -239,7 +281,8 @@ public class RawTcpEndpoint {
 	 * the handler, write queue above its high water mark, or draining)
 	 * @param socketOptions the connection's own options read back with {@code getsockopt}
 	 */
-	public record ConnectionDescriptor(long id, String remoteAddress, String localAddress, String openedAt,
+	public record ConnectionDescriptor(long id, String remoteAddress, String socketRemoteAddress,
+			String localAddress, String openedAt,
 			long ageMillis, long bytesReceived, long bytesSent, @Nullable Long rttMicros,
 			@Nullable Long rttVarianceMicros, @Nullable Long retransmits, long pendingWriteBytes, boolean readPaused,
 			SocketOptionsView socketOptions) {
@@ -247,7 +290,7 @@ public class RawTcpEndpoint {
 		static ConnectionDescriptor of(ConnectionInfo info, Instant now) {
 			TcpInfo tcp = info.tcpInfo();
 			return new ConnectionDescriptor(info.id(), AddressText.of(info.remoteAddress()),
-					AddressText.of(info.localAddress()), info.openedAt().toString(),
+					AddressText.of(info.socketRemoteAddress()), AddressText.of(info.localAddress()), info.openedAt().toString(),
 					Math.max(0, Duration.between(info.openedAt(), now).toMillis()), info.bytesReceived(),
 					info.bytesSent(), (tcp != null) ? tcp.rttMicros() : null,
 					(tcp != null) ? tcp.rttVarianceMicros() : null, (tcp != null) ? tcp.totalRetransmits() : null,

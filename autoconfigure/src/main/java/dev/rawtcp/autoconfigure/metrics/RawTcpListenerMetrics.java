@@ -10,6 +10,7 @@ import dev.rawtcp.CloseReason;
 import dev.rawtcp.Listener;
 import dev.rawtcp.ListenerState;
 import dev.rawtcp.ListenerStats;
+import dev.rawtcp.proxy.ProxyHeaderError;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -92,6 +93,13 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 			counter(registry, RawTcpMeters.ACCEPT_ERRORS, errnoTag(errno), (s) -> s.acceptErrors(errno));
 		}
 		counter(registry, RawTcpMeters.ACCEPT_ERRORS, errnoTag(OTHER_ERRNO), RawTcpListenerMetrics::otherAcceptErrors);
+		if (this.listener.config().proxyProtocol() != null) {
+			for (ProxyHeaderError reason : ProxyHeaderError.values()) {
+				counter(registry, RawTcpMeters.PROXY_HEADER_ERRORS,
+						Tags.of(RawTcpMeters.ProxyHeaderTags.REASON.asString(), reason.tag()),
+						(s) -> s.proxyHeaderErrors(reason));
+			}
+		}
 		if (this.listener.effectiveBacklog().isPresent()) {
 			gauge(registry, RawTcpMeters.ACCEPT_QUEUE_SIZE, this.listener, Tags.empty(),
 					(l) -> valueOf(l.acceptQueueSize()));
