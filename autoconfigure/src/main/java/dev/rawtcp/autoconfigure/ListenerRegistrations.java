@@ -33,6 +33,10 @@ import dev.rawtcp.TcpStreamHandler;
 import dev.rawtcp.autoconfigure.RawTcpProperties.ListenerProperties;
 import dev.rawtcp.autoconfigure.RawTcpProperties.ServerNameSslBundle;
 import dev.rawtcp.autoconfigure.RawTcpServer.Registration;
+import dev.rawtcp.proxy.ProxyHeaderDecoder;
+import dev.rawtcp.proxy.ProxyProtocolMode;
+import dev.rawtcp.proxy.ProxyProtocolPolicy;
+import dev.rawtcp.proxy.TrustedSources;
 
 /**
  * Turns {@link RawTcpProperties} and the handler beans into {@link Registration
@@ -44,6 +48,9 @@ import dev.rawtcp.autoconfigure.RawTcpServer.Registration;
 final class ListenerRegistrations {
 
 	static final String DEFAULT_LISTENER = "default";
+
+	/** The longest {@code proxy-protocol.header-timeout}, as for the other time-outs. */
+	private static final Duration MAX_PROXY_HEADER_TIMEOUT = Duration.ofDays(24);
 
 	private static final Log logger = LogFactory.getLog(ListenerRegistrations.class);
 
@@ -187,6 +194,7 @@ final class ListenerRegistrations {
 			if (tls != null) {
 				builder.tls(tls);
 			}
+			proxyProtocol(builder, own.getProxyProtocol(), top.getProxyProtocol(), bound);
 			if (bound) {
 				ListenerRegistrations.this.customizers.forEach((customizer) -> customizer.customize(this.name, builder));
 			}
@@ -285,6 +293,52 @@ final class ListenerRegistrations {
 								+ "' has no trust store (set spring.ssl.bundle.<type>." + bundle.getName()
 								+ ".truststore.*)");
 			}
+		}
+
+		/**
+		 * The PROXY protocol settings, each from the listener or else the top level, checked
+		 * here so that a failure names the property: every trusted source must be a CIDR block,
+		 * the header time-out positive, the size within what a header can be.
+		 */
+		private void proxyProtocol(ListenerConfig.Builder builder, ListenerProperties.ProxyProtocol own,
+				RawTcpProperties.ProxyProtocol top, boolean bound) {
+			ProxyProtocolMode mode = pick("proxy-protocol.mode", own.getMode(), top.getMode());
+			List<String> entries = pick("proxy-protocol.trusted-sources", own.getTrustedSources(),
+					top.getTrustedSources());
+			for (int i = 0; i < entries.size(); i++) {
+				try {
+					TrustedSources.of(entries.get(i));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidRawTcpConfigurationException(keyOf("proxy-protocol.trusted-sources") + "[" + i + "]",
+							entries.get(i), ex.getMessage() + "; expected an IP address literal or a CIDR block such as "
+									+ "10.0.0.0/8 or 2001:db8::/32");
+				}
+			}
+			Duration timeout = pick("proxy-protocol.header-timeout", own.getHeaderTimeout(), top.getHeaderTimeout());
+			if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_PROXY_HEADER_TIMEOUT) > 0) {
+				throw new InvalidRawTcpConfigurationException(keyOf("proxy-protocol.header-timeout"), timeout,
+						"must be positive and at most 24d");
+			}
+			DataSize size = pick("proxy-protocol.max-header-size", own.getMaxHeaderSize(), top.getMaxHeaderSize());
+			if (size.toBytes() < ProxyHeaderDecoder.MIN_HEADER_SIZE
+					|| size.toBytes() > ProxyHeaderDecoder.MAX_HEADER_SIZE) {
+				throw new InvalidRawTcpConfigurationException(keyOf("proxy-protocol.max-header-size"), size,
+						"must be between " + ProxyHeaderDecoder.MIN_HEADER_SIZE + "B and "
+								+ ProxyHeaderDecoder.MAX_HEADER_SIZE + "B");
+			}
+			if (mode == ProxyProtocolMode.OFF) {
+				return;
+			}
+			if (bound && entries.isEmpty()) {
+				logger.warn("rawtcp: listener '" + this.name + "' reads PROXY protocol headers ("
+						+ keyOf("proxy-protocol.mode") + "=" + mode.name().toLowerCase(Locale.ROOT)
+						+ ") from any peer: a client that reaches its port can claim any address. Set "
+						+ this.prefix + "proxy-protocol.trusted-sources to the load balancers' addresses");
+			}
+			builder.proxyProtocol(new ProxyProtocolPolicy(mode, TrustedSources.of(entries)))
+				.proxyHeaderTimeout(timeout)
+				.proxyMaxHeaderSize((int) size.toBytes());
 		}
 
 		@SuppressWarnings("unchecked")

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
@@ -30,6 +31,12 @@ import dev.rawtcp.EventLoopGroup;
 public final class RawTcpAutoConfiguration {
 
 	private static final Duration MAX_READINESS_DELAY = Duration.ofMinutes(5);
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static ProxyProtocolShorthandConverter rawTcpProxyProtocolShorthandConverter() {
+		return new ProxyProtocolShorthandConverter();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

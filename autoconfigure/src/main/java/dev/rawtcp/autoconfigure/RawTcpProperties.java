@@ -15,6 +15,7 @@ import dev.rawtcp.AcceptSharding;
 import dev.rawtcp.ListenerMode;
 import dev.rawtcp.ServerTls.ClientAuth;
 import dev.rawtcp.Transport;
+import dev.rawtcp.proxy.ProxyProtocolMode;
 
 /**
  * Configuration properties for rawtcp servers. Top-level values are the defaults of every
@@ -131,6 +132,8 @@ public class RawTcpProperties {
 	 * With accept-sharding per-loop, whether a classic BPF program (SO_ATTACH_REUSEPORT_CBPF) gives a connection to shard 'receiving CPU modulo shards' (epoll only).
 	 */
 	private boolean acceptShardingCpuSteering;
+
+	private ProxyProtocol proxyProtocol = new ProxyProtocol();
 
 	/**
 	 * Listeners by name; each value overrides the top-level rawtcp.* defaults for that listener.
@@ -311,6 +314,14 @@ public class RawTcpProperties {
 
 	public Ssl getSsl() {
 		return this.ssl;
+	}
+
+	public ProxyProtocol getProxyProtocol() {
+		return this.proxyProtocol;
+	}
+
+	public void setProxyProtocol(ProxyProtocol proxyProtocol) {
+		this.proxyProtocol = proxyProtocol;
 	}
 
 	public Map<String, ListenerProperties> getListeners() {
@@ -619,6 +630,66 @@ public class RawTcpProperties {
 	}
 
 	/**
+	 * PROXY protocol defaults of every listener. A bare value is short for its mode:
+	 * {@code proxy-protocol: required} is {@code proxy-protocol.mode: required}.
+	 */
+	public static class ProxyProtocol {
+
+		/**
+		 * Whether connections start with a PROXY protocol header (v1 or v2) naming the client: off, optional (with or without one) or required.
+		 */
+		private ProxyProtocolMode mode = ProxyProtocolMode.OFF;
+
+		/**
+		 * Peers allowed to send a PROXY header, as CIDR blocks such as 10.0.0.0/8 or ::1/128; empty trusts every peer.
+		 */
+		private List<String> trustedSources = new ArrayList<>();
+
+		/**
+		 * How long after the accept the PROXY header must be complete, positive and at most 24d.
+		 */
+		private Duration headerTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Largest PROXY header accepted, 52B to 65551B (a version 1 line never exceeds 107B).
+		 */
+		private DataSize maxHeaderSize = DataSize.ofKilobytes(4);
+
+		public ProxyProtocolMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(ProxyProtocolMode mode) {
+			this.mode = mode;
+		}
+
+		public List<String> getTrustedSources() {
+			return this.trustedSources;
+		}
+
+		public void setTrustedSources(List<String> trustedSources) {
+			this.trustedSources = trustedSources;
+		}
+
+		public Duration getHeaderTimeout() {
+			return this.headerTimeout;
+		}
+
+		public void setHeaderTimeout(Duration headerTimeout) {
+			this.headerTimeout = headerTimeout;
+		}
+
+		public DataSize getMaxHeaderSize() {
+			return this.maxHeaderSize;
+		}
+
+		public void setMaxHeaderSize(DataSize maxHeaderSize) {
+			this.maxHeaderSize = maxHeaderSize;
+		}
+
+	}
+
+	/**
 	 * One listener; every value left unset is taken from the top-level {@code rawtcp.*} property.
 	 */
 	public static class ListenerProperties {
@@ -717,6 +788,8 @@ public class RawTcpProperties {
 		private @Nullable Boolean acceptShardingCpuSteering;
 
 		private final Ssl ssl = new Ssl();
+
+		private ProxyProtocol proxyProtocol = new ProxyProtocol();
 
 		public @Nullable Integer getPort() {
 			return this.port;
@@ -840,6 +913,14 @@ public class RawTcpProperties {
 
 		public Shutdown getShutdown() {
 			return this.shutdown;
+		}
+
+		public ProxyProtocol getProxyProtocol() {
+			return this.proxyProtocol;
+		}
+
+		public void setProxyProtocol(ProxyProtocol proxyProtocol) {
+			this.proxyProtocol = proxyProtocol;
 		}
 
 		public Ssl getSsl() {
@@ -1087,6 +1168,66 @@ public class RawTcpProperties {
 
 			public void setHandshakeTimeout(@Nullable Duration handshakeTimeout) {
 				this.handshakeTimeout = handshakeTimeout;
+			}
+
+		}
+
+		/**
+		 * Per-listener PROXY protocol; unset values come from {@code rawtcp.proxy-protocol.*}. A
+		 * bare value is short for its mode: {@code proxy-protocol: required}.
+		 */
+		public static class ProxyProtocol {
+
+			/**
+			 * Whether connections start with a PROXY protocol header; defaults to rawtcp.proxy-protocol.mode.
+			 */
+			private @Nullable ProxyProtocolMode mode;
+
+			/**
+			 * Peers allowed to send a PROXY header, as CIDR blocks; defaults to rawtcp.proxy-protocol.trusted-sources.
+			 */
+			private @Nullable List<String> trustedSources;
+
+			/**
+			 * How long after the accept the PROXY header must be complete; defaults to rawtcp.proxy-protocol.header-timeout.
+			 */
+			private @Nullable Duration headerTimeout;
+
+			/**
+			 * Largest PROXY header accepted; defaults to rawtcp.proxy-protocol.max-header-size.
+			 */
+			private @Nullable DataSize maxHeaderSize;
+
+			public @Nullable ProxyProtocolMode getMode() {
+				return this.mode;
+			}
+
+			public void setMode(@Nullable ProxyProtocolMode mode) {
+				this.mode = mode;
+			}
+
+			public @Nullable List<String> getTrustedSources() {
+				return this.trustedSources;
+			}
+
+			public void setTrustedSources(@Nullable List<String> trustedSources) {
+				this.trustedSources = trustedSources;
+			}
+
+			public @Nullable Duration getHeaderTimeout() {
+				return this.headerTimeout;
+			}
+
+			public void setHeaderTimeout(@Nullable Duration headerTimeout) {
+				this.headerTimeout = headerTimeout;
+			}
+
+			public @Nullable DataSize getMaxHeaderSize() {
+				return this.maxHeaderSize;
+			}
+
+			public void setMaxHeaderSize(@Nullable DataSize maxHeaderSize) {
+				this.maxHeaderSize = maxHeaderSize;
 			}
 
 		}

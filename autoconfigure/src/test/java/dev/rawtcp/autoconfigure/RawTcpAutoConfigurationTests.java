@@ -538,7 +538,7 @@ class RawTcpAutoConfigurationTests {
 				.hasMessageContaining(reason));
 	}
 
-	private static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
+	static <T extends Throwable> T cause(Throwable failure, Class<T> type) {
 		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
 			if (type.isInstance(candidate)) {
 				return type.cast(candidate);
@@ -547,7 +547,7 @@ class RawTcpAutoConfigurationTests {
 		throw new AssertionError("No " + type.getName() + " in the cause chain of " + failure);
 	}
 
-	private static List<String> messages(Throwable failure) {
+	static List<String> messages(Throwable failure) {
 		List<String> messages = new ArrayList<>();
 		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
 			messages.add(String.valueOf(candidate.getMessage()));

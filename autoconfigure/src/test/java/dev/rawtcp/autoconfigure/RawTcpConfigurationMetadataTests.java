@@ -69,6 +69,11 @@ class RawTcpConfigurationMetadataTests {
 		defaults.put("rawtcp.ssl.server-name-bundles", null);
 		defaults.put("rawtcp.ssl.handshake-timeout", "10s");
 		defaults.put("rawtcp.shutdown.readiness-delay", "0s");
+		defaults.put("rawtcp.proxy-protocol", null); // the shorthand of proxy-protocol.mode
+		defaults.put("rawtcp.proxy-protocol.mode", "off");
+		defaults.put("rawtcp.proxy-protocol.trusted-sources", null); // empty: every peer
+		defaults.put("rawtcp.proxy-protocol.header-timeout", "5s");
+		defaults.put("rawtcp.proxy-protocol.max-header-size", "4KB");
 		defaults.put("rawtcp.listeners", null);
 		return defaults;
 	}

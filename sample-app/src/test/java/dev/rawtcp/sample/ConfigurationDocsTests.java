@@ -130,6 +130,7 @@ class ConfigurationDocsTests {
 			case "java.lang.String" -> "string";
 			case "java.time.Duration" -> "duration";
 			case "org.springframework.util.unit.DataSize" -> "data size";
+			case "java.util.List<java.lang.String>" -> "list of strings";
 			default -> enumValues(type);
 		};
 	}

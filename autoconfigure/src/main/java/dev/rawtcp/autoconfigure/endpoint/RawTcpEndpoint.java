@@ -24,6 +24,8 @@ import dev.rawtcp.TlsStats;
 import dev.rawtcp.autoconfigure.BundleTlsEngines;
 import dev.rawtcp.autoconfigure.RawTcpServer;
 import dev.rawtcp.autoconfigure.ReloadableSslBundle;
+import dev.rawtcp.proxy.ProxyHeaderError;
+import dev.rawtcp.proxy.ProxyProtocolPolicy;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -130,8 +132,9 @@ public class RawTcpEndpoint {
 				listener.configuredBacklog(), valueOf(listener.effectiveBacklog()),
 				valueOf(listener.acceptQueueSize()), listener.activeConnections(), listener.socketOptions(),
 				AcceptShardingDescriptor.of(listener), SettingsDescriptor.of(listener.config()),
-				StatsDescriptor.of(listener.stats()), TlsDescriptor.of(listener.config().tls(), listener.stats().tls()),
-				connections);
+				ProxyProtocolDescriptor.of(listener.config()),
+				StatsDescriptor.of(listener.stats(), listener.config().proxyProtocol() != null),
+				TlsDescriptor.of(listener.config().tls(), listener.stats().tls()), connections);
 	}
 
 	private static @Nullable Integer valueOf(OptionalInt value) {
@@ -163,6 +166,7 @@ public class RawTcpEndpoint {
 	 * (accepted sockets inherit them)
 	 * @param acceptSharding how many listening sockets accept, and each one's queue and count
 	 * @param settings limits the listener enforces itself (no kernel counterpart)
+	 * @param proxyProtocol whether and from whom the listener reads a PROXY protocol header
 	 * @param stats the listener's counters
 	 * @param tls the listener's TLS, {@code null} (left out) on a plaintext listener
 	 * @param connections at most {@link #CONNECTION_LIMIT} open connections (single-listener view only)
@@ -170,8 +174,8 @@ public class RawTcpEndpoint {
 	public record ListenerDescriptor(String name, String address, String transport, String mode, String state,
 			int configuredBacklog, @Nullable Integer effectiveBacklog, @Nullable Integer acceptQueueSize,
 			int activeConnections, SocketOptionsView socketOptions, AcceptShardingDescriptor acceptSharding,
-			SettingsDescriptor settings, StatsDescriptor stats, @Nullable TlsDescriptor tls,
-			@Nullable List<ConnectionDescriptor> connections)
+			SettingsDescriptor settings, ProxyProtocolDescriptor proxyProtocol, StatsDescriptor stats,
+			@Nullable TlsDescriptor tls, @Nullable List<ConnectionDescriptor> connections)
 			implements OperationResponseBody {
 
 	}
@@ -190,6 +194,29 @@ public class RawTcpEndpoint {
 			ListenerConfig config = listener.config();
 			return new AcceptShardingDescriptor(config.acceptSharding().value(), config.acceptShardingCpuSteering(),
 					listener.shards());
+		}
+
+	}
+
+	/**
+	 * A listener's PROXY protocol settings; all but the mode are left out when it is off.
+	 *
+	 * @param mode {@code off}, {@code optional} or {@code required}
+	 * @param trustedSources the CIDR blocks allowed to send a header; empty: every peer
+	 * @param headerTimeoutMillis how long after the accept the header must be complete
+	 * @param maxHeaderSize the largest header accepted, in bytes
+	 */
+	public record ProxyProtocolDescriptor(String mode, @Nullable List<String> trustedSources,
+			@Nullable Long headerTimeoutMillis, @Nullable Integer maxHeaderSize) {
+
+		static ProxyProtocolDescriptor of(ListenerConfig config) {
+			ProxyProtocolPolicy policy = config.proxyProtocol();
+			if (policy == null) {
+				return new ProxyProtocolDescriptor("off", null, null, null);
+			}
+			return new ProxyProtocolDescriptor(policy.mode().name().toLowerCase(Locale.ROOT),
+					policy.trustedSources().entries(), config.proxyHeaderTimeout().toMillis(),
+					config.proxyMaxHeaderSize());
 		}
 
 	}
@@ -238,17 +265,28 @@ public class RawTcpEndpoint {
 	 * @param handlerErrors exceptions thrown by the handler
 	 * @param frameErrors frames rejected by a codec
 	 * @param acceptErrors failed {@code accept} calls by errno name
+	 * @param proxyHeaderErrors connections refused for their PROXY header, by reason; left out
+	 * when the listener reads no header
 	 */
 	public record StatsDescriptor(long accepted, long rejected, Map<String, Long> closed, long bytesReceived,
-			long bytesSent, long handlerErrors, long frameErrors, Map<String, Long> acceptErrors) {
+			long bytesSent, long handlerErrors, long frameErrors, Map<String, Long> acceptErrors,
+			@Nullable Map<String, Long> proxyHeaderErrors) {
 
-		static StatsDescriptor of(ListenerStats stats) {
+		static StatsDescriptor of(ListenerStats stats, boolean proxyProtocol) {
 			Map<String, Long> closed = new LinkedHashMap<>();
 			for (CloseReason reason : CloseReason.values()) {
 				closed.put(reason.tagValue(), stats.closed(reason));
 			}
+			Map<String, Long> proxyHeaderErrors = null;
+			if (proxyProtocol) {
+				proxyHeaderErrors = new LinkedHashMap<>();
+				for (ProxyHeaderError reason : ProxyHeaderError.values()) {
+					proxyHeaderErrors.put(reason.tag(), stats.proxyHeaderErrors(reason));
+				}
+			}
 			return new StatsDescriptor(stats.accepted(), stats.rejected(), closed, stats.bytesReceived(),
-					stats.bytesSent(), stats.handlerErrors(), stats.frameErrors(), stats.acceptErrors());
+					stats.bytesSent(), stats.handlerErrors(), stats.frameErrors(), stats.acceptErrors(),
+					proxyHeaderErrors);
 		}
 
 	}
@@ -354,7 +392,10 @@ public class RawTcpEndpoint {
 	 * One open connection. The {@code TCP_INFO} values are {@code null} (left out) on nio.
 	 *
 	 * @param id the connection id
-	 * @param remoteAddress the peer, {@code host:port}
+	 * @param remoteAddress the client, {@code host:port}: behind a load balancer sending a PROXY
+	 * header, the client's address from the header
+	 * @param socketRemoteAddress the socket's own peer, {@code host:port}: the load balancer
+	 * when there is a PROXY header, else the same as {@code remoteAddress}
 	 * @param localAddress this side, {@code host:port}
 	 * @param openedAt when it was accepted (ISO-8601)
 	 * @param ageMillis how long it has been open
@@ -372,7 +413,8 @@ public class RawTcpEndpoint {
 	 * @param tlsCipherSuite the negotiated cipher suite, likewise
 	 * @param tlsServerName the host name the client asked for (SNI), {@code null} if none
 	 */
-	public record ConnectionDescriptor(long id, String remoteAddress, String localAddress, String openedAt,
+	public record ConnectionDescriptor(long id, String remoteAddress, String socketRemoteAddress,
+			String localAddress, String openedAt,
 			long ageMillis, long bytesReceived, long bytesSent, @Nullable Long rttMicros,
 			@Nullable Long rttVarianceMicros, @Nullable Long retransmits, long pendingWriteBytes, boolean readPaused,
 			SocketOptionsView socketOptions, @Nullable String tlsProtocol, @Nullable String tlsCipherSuite,
@@ -382,7 +424,7 @@ public class RawTcpEndpoint {
 			TcpInfo tcp = info.tcpInfo();
 			TlsInfo tls = info.tls();
 			return new ConnectionDescriptor(info.id(), AddressText.of(info.remoteAddress()),
-					AddressText.of(info.localAddress()), info.openedAt().toString(),
+					AddressText.of(info.socketRemoteAddress()), AddressText.of(info.localAddress()), info.openedAt().toString(),
 					Math.max(0, Duration.between(info.openedAt(), now).toMillis()), info.bytesReceived(),
 					info.bytesSent(), (tcp != null) ? tcp.rttMicros() : null,
 					(tcp != null) ? tcp.rttVarianceMicros() : null, (tcp != null) ? tcp.totalRetransmits() : null,

@@ -18,6 +18,7 @@ import dev.rawtcp.TlsHandshakeFailure;
 import dev.rawtcp.TlsStats;
 import dev.rawtcp.autoconfigure.BundleTlsEngines;
 import dev.rawtcp.autoconfigure.ReloadableSslBundle;
+import dev.rawtcp.proxy.ProxyHeaderError;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -106,6 +107,13 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 		ServerTls tls = this.listener.config().tls();
 		if (tls != null) {
 			bindTls(registry, tls);
+		}
+		if (this.listener.config().proxyProtocol() != null) {
+			for (ProxyHeaderError reason : ProxyHeaderError.values()) {
+				counter(registry, RawTcpMeters.PROXY_HEADER_ERRORS,
+						Tags.of(RawTcpMeters.ProxyHeaderTags.REASON.asString(), reason.tag()),
+						(s) -> s.proxyHeaderErrors(reason));
+			}
 		}
 		if (this.listener.effectiveBacklog().isPresent()) {
 			gauge(registry, RawTcpMeters.ACCEPT_QUEUE_SIZE, this.listener, Tags.empty(),

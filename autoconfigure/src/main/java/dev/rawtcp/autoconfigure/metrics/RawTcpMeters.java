@@ -79,6 +79,15 @@ public enum RawTcpMeters implements MeterDocumentation {
 			"Frames rejected by a codec (too long or malformed), each closing its connection", ListenerTags.values()),
 
 	/**
+	 * Connections refused for their PROXY protocol header, by reason; registered only for
+	 * listeners with {@code proxy-protocol} on.
+	 */
+	PROXY_HEADER_ERRORS("rawtcp.proxy.header.errors", Meter.Type.COUNTER, null,
+			"Connections refused for their PROXY protocol header (missing, malformed, untrusted, timeout, ...), "
+					+ "each closed before its handler saw a byte",
+			ListenerTags.LISTENER, ListenerTags.TRANSPORT, ProxyHeaderTags.REASON),
+
+	/**
 	 * Episodes in which an event loop stayed away from its poll past
 	 * {@code rawtcp.event-loop.blocked-threshold}; tag {@code listener} names the listener whose
 	 * handler held it, {@code none} when it was no listener's handler (a task, a timer).
@@ -214,6 +223,21 @@ public enum RawTcpMeters implements MeterDocumentation {
 	public enum ClosedTags implements KeyName {
 
 		/** {@code normal}, {@code reset}, {@code idle}, {@code error} or {@code shutdown}. */
+		REASON {
+			@Override
+			public String asString() {
+				return "reason";
+			}
+		}
+
+	}
+
+	/**
+	 * Tags of {@link #PROXY_HEADER_ERRORS}.
+	 */
+	public enum ProxyHeaderTags implements KeyName {
+
+		/** The refusal's {@code ProxyHeaderError.tag()}: {@code missing}, {@code malformed}, {@code untrusted}, ... */
 		REASON {
 			@Override
 			public String asString() {
