@@ -164,6 +164,7 @@ class RollingRestartBehindHaproxyTests {
 				"--server.port=0", "--server.address=127.0.0.1", "--management.server.port=" + instance.managementPort,
 				"--management.server.address=127.0.0.1", "--rawtcp.host=127.0.0.1",
 				"--rawtcp.listeners.echo.port=" + instance.echoPort, "--rawtcp.listeners.upper.port=0",
+				"--rawtcp.listeners.secure-echo.port=0", "--sample.dev-tls.directory=target/test-dev-tls",
 				"--rawtcp.shutdown.readiness-delay=" + READINESS_DELAY, "--rawtcp.shutdown.grace-period=10s",
 				"--management.endpoint.health.group.readiness.include=readinessState,rawtcp",
 				"--spring.jmx.enabled=false");
