@@ -77,6 +77,17 @@ class ProxyHeaderHaproxyTest {
 	}
 
 	@Test
+	void shouldDecodeAnIpv6ClientInEitherVersion() throws Exception {
+		InetAddress ipv6 = InetAddress.getByName("::1");
+		assumeTrue(ipv6Loopback(ipv6), "No IPv6 loopback here: the IPv6 test through HAProxy is skipped");
+		for (String serverOptions : List.of("send-proxy", "send-proxy-v2")) {
+			Done done = relay(ipv6, "", serverOptions, false);
+			assertThat(done.header().family()).isEqualTo(Family.INET6);
+			assertThat(done.header().source().getAddress()).isEqualTo(ipv6);
+		}
+	}
+
+	@Test
 	void shouldVerifyTheChecksumAndReadTheUniqueIdHaproxySends() throws Exception {
 		Done done = relay("send-proxy-v2 proxy-v2-options crc32c,unique-id");
 		assertThat(done.header().tlv(ProxyHeader.TYPE_CRC32C)).isNotNull();
@@ -89,7 +100,7 @@ class ProxyHeaderHaproxyTest {
 		assumeTrue(Files.isExecutable(OPENSSL),
 				"openssl is not installed at " + OPENSSL + " (Debian package 'openssl'): the TLS test is skipped");
 		Path pem = certificate();
-		Done done = relay("ssl crt " + pem + " alpn h2",
+		Done done = relay(InetAddress.getLoopbackAddress(), "ssl crt " + pem + " alpn h2",
 				"send-proxy-v2-ssl proxy-v2-options ssl,ssl-cipher,cert-sig,cert-key,authority", true);
 		ProxyHeader header = done.header();
 		assertThat(header.alpn()).isEqualTo("h2");
@@ -127,14 +138,15 @@ class ProxyHeaderHaproxyTest {
 
 	/** Connect through HAProxy, send a greeting, decode what the backend receives. */
 	private Done relay(String serverOptions) throws Exception {
-		return relay("", serverOptions, false);
+		return relay(InetAddress.getLoopbackAddress(), "", serverOptions, false);
 	}
 
-	private Done relay(String bindOptions, String serverOptions, boolean tls) throws Exception {
+	private Done relay(InetAddress frontend, String bindOptions, String serverOptions, boolean tls) throws Exception {
 		try (ServerSocket backend = backend()) {
-			int frontendPort = freePort();
-			Process haproxy = start(frontendPort, bindOptions, backend.getLocalPort(), serverOptions);
-			try (Socket client = tls ? tls(connect(frontendPort, haproxy)) : connect(frontendPort, haproxy)) {
+			int frontendPort = freePort(frontend);
+			Process haproxy = start(frontend, frontendPort, bindOptions, backend.getLocalPort(), serverOptions);
+			try (Socket client = tls ? tls(connect(frontend, frontendPort, haproxy))
+					: connect(frontend, frontendPort, haproxy)) {
 				client.getOutputStream().write(GREETING);
 				client.getOutputStream().flush();
 				try (Socket accepted = backend.accept()) {
@@ -147,7 +159,7 @@ class ProxyHeaderHaproxyTest {
 					assertThat(done.header().source())
 						.isEqualTo(new InetSocketAddress(client.getLocalAddress(), client.getLocalPort()));
 					assertThat(done.header().destination())
-						.isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), frontendPort));
+						.isEqualTo(new InetSocketAddress(frontend, frontendPort));
 					return done;
 				}
 			}
@@ -160,7 +172,9 @@ class ProxyHeaderHaproxyTest {
 	/** Let HAProxy health-check the backend and decode the header of its first check. */
 	private void healthCheck(String serverOptions, BiConsumer<ProxyHeader, Socket> assertions) throws Exception {
 		try (ServerSocket backend = backend()) {
-			Process haproxy = start(freePort(), "", backend.getLocalPort(), serverOptions + " check inter 200ms");
+			InetAddress frontend = InetAddress.getLoopbackAddress();
+			Process haproxy = start(frontend, freePort(frontend), "", backend.getLocalPort(),
+					serverOptions + " check inter 200ms");
 			try (Socket check = backend.accept()) {
 				check.setSoTimeout(30_000);
 				assertions.accept(decode(check.getInputStream(), new ByteArrayOutputStream()).header(), check);
@@ -208,11 +222,11 @@ class ProxyHeaderHaproxyTest {
 		return backend;
 	}
 
-	private Process start(int frontendPort, String bindOptions, int backendPort, String serverOptions)
-			throws IOException {
+	private Process start(InetAddress frontend, int frontendPort, String bindOptions, int backendPort,
+			String serverOptions) throws IOException {
 		String config = String.join("\n", "global", "    maxconn 100", "defaults", "    mode tcp",
 				"    timeout connect 5s", "    timeout client 30s", "    timeout server 30s", "frontend fe",
-				"    bind 127.0.0.1:" + frontendPort + " " + bindOptions, "    unique-id-format rawtcp-%ci:%cp", "    default_backend be",
+				"    bind " + frontend.getHostAddress() + ":" + frontendPort + " " + bindOptions, "    unique-id-format rawtcp-%ci:%cp", "    default_backend be",
 				"backend be", "    server s1 127.0.0.1:" + backendPort + " " + serverOptions, "");
 		Path file = this.dir.resolve("haproxy.cfg");
 		Files.writeString(file, config);
@@ -222,12 +236,12 @@ class ProxyHeaderHaproxyTest {
 	}
 
 	/** Connect once HAProxy listens; refused attempts never reach the backend. */
-	private Socket connect(int port, Process haproxy) {
+	private Socket connect(InetAddress host, int port, Process haproxy) {
 		AtomicReference<Socket> socket = new AtomicReference<>();
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
 			assertThat(haproxy.isAlive()).as(() -> "HAProxy exited: " + log()).isTrue();
 			try {
-				socket.set(new Socket(InetAddress.getLoopbackAddress(), port));
+				socket.set(new Socket(host, port));
 				return true;
 			}
 			catch (ConnectException ex) {
@@ -263,8 +277,17 @@ class ProxyHeaderHaproxyTest {
 		}
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+	private static boolean ipv6Loopback(InetAddress ipv6) {
+		try (ServerSocket probe = new ServerSocket(0, 1, ipv6)) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static int freePort(InetAddress host) throws IOException {
+		try (ServerSocket probe = new ServerSocket(0, 1, host)) {
 			return probe.getLocalPort();
 		}
 	}
