@@ -12,10 +12,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +48,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ProxyHeaderHaproxyTest {
 
 	private static final Path HAPROXY = Path.of("/usr/sbin/haproxy");
+
+	private static final Path OPENSSL = Path.of("/usr/bin/openssl");
 
 	private static final byte[] GREETING = "hello through haproxy\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -66,11 +77,44 @@ class ProxyHeaderHaproxyTest {
 	}
 
 	@Test
+	void shouldDecodeAnIpv6ClientInEitherVersion() throws Exception {
+		InetAddress ipv6 = InetAddress.getByName("::1");
+		assumeTrue(ipv6Loopback(ipv6), "No IPv6 loopback here: the IPv6 test through HAProxy is skipped");
+		for (String serverOptions : List.of("send-proxy", "send-proxy-v2")) {
+			Done done = relay(ipv6, "", serverOptions, false);
+			assertThat(done.header().family()).isEqualTo(Family.INET6);
+			assertThat(done.header().source().getAddress()).isEqualTo(ipv6);
+		}
+	}
+
+	@Test
 	void shouldVerifyTheChecksumAndReadTheUniqueIdHaproxySends() throws Exception {
 		Done done = relay("send-proxy-v2 proxy-v2-options crc32c,unique-id");
 		assertThat(done.header().tlv(ProxyHeader.TYPE_CRC32C)).isNotNull();
 		assertThat(done.header().uniqueId()).isNotNull();
 		assertThat(new String(done.header().uniqueId(), StandardCharsets.US_ASCII)).startsWith("rawtcp-");
+	}
+
+	@Test
+	void shouldReadTheSslTlvsOfATlsClient() throws Exception {
+		assumeTrue(Files.isExecutable(OPENSSL),
+				"openssl is not installed at " + OPENSSL + " (Debian package 'openssl'): the TLS test is skipped");
+		Path pem = certificate();
+		Done done = relay(InetAddress.getLoopbackAddress(), "ssl crt " + pem + " alpn h2",
+				"send-proxy-v2-ssl proxy-v2-options ssl,ssl-cipher,cert-sig,cert-key,authority", true);
+		ProxyHeader header = done.header();
+		assertThat(header.alpn()).isEqualTo("h2");
+		assertThat(header.authority()).isEqualTo("proxy.example");
+		ProxyHeader.Ssl ssl = header.ssl();
+		assertThat(ssl).isNotNull();
+		assertThat(ssl.isTls()).isTrue();
+		assertThat(ssl.hasCertificateOnConnection()).isFalse();
+		assertThat(ssl.isCertificateVerified()).isFalse();
+		assertThat(ssl.version()).startsWith("TLSv1.");
+		assertThat(ssl.cipher()).isNotBlank();
+		assertThat(ssl.signatureAlgorithm()).isNotBlank();
+		assertThat(ssl.keyAlgorithm()).startsWith("RSA");
+		assertThat(ssl.commonName()).isNull();
 	}
 
 	@Test
@@ -94,10 +138,15 @@ class ProxyHeaderHaproxyTest {
 
 	/** Connect through HAProxy, send a greeting, decode what the backend receives. */
 	private Done relay(String serverOptions) throws Exception {
+		return relay(InetAddress.getLoopbackAddress(), "", serverOptions, false);
+	}
+
+	private Done relay(InetAddress frontend, String bindOptions, String serverOptions, boolean tls) throws Exception {
 		try (ServerSocket backend = backend()) {
-			int frontendPort = freePort();
-			Process haproxy = start(frontendPort, backend.getLocalPort(), serverOptions);
-			try (Socket client = connect(frontendPort, haproxy)) {
+			int frontendPort = freePort(frontend);
+			Process haproxy = start(frontend, frontendPort, bindOptions, backend.getLocalPort(), serverOptions);
+			try (Socket client = tls ? tls(connect(frontend, frontendPort, haproxy))
+					: connect(frontend, frontendPort, haproxy)) {
 				client.getOutputStream().write(GREETING);
 				client.getOutputStream().flush();
 				try (Socket accepted = backend.accept()) {
@@ -110,7 +159,7 @@ class ProxyHeaderHaproxyTest {
 					assertThat(done.header().source())
 						.isEqualTo(new InetSocketAddress(client.getLocalAddress(), client.getLocalPort()));
 					assertThat(done.header().destination())
-						.isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), frontendPort));
+						.isEqualTo(new InetSocketAddress(frontend, frontendPort));
 					return done;
 				}
 			}
@@ -123,7 +172,9 @@ class ProxyHeaderHaproxyTest {
 	/** Let HAProxy health-check the backend and decode the header of its first check. */
 	private void healthCheck(String serverOptions, BiConsumer<ProxyHeader, Socket> assertions) throws Exception {
 		try (ServerSocket backend = backend()) {
-			Process haproxy = start(freePort(), backend.getLocalPort(), serverOptions + " check inter 200ms");
+			InetAddress frontend = InetAddress.getLoopbackAddress();
+			Process haproxy = start(frontend, freePort(frontend), "", backend.getLocalPort(),
+					serverOptions + " check inter 200ms");
 			try (Socket check = backend.accept()) {
 				check.setSoTimeout(30_000);
 				assertions.accept(decode(check.getInputStream(), new ByteArrayOutputStream()).header(), check);
@@ -134,16 +185,48 @@ class ProxyHeaderHaproxyTest {
 		}
 	}
 
+	/** A self-signed certificate and its key in one PEM file, as HAProxy's {@code crt} wants. */
+	private Path certificate() throws Exception {
+		Path key = this.dir.resolve("key.pem");
+		Path cert = this.dir.resolve("cert.pem");
+		Process openssl = new ProcessBuilder(OPENSSL.toString(), "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+				"-days", "1", "-subj", "/CN=proxy.example", "-keyout", key.toString(), "-out", cert.toString())
+			.redirectErrorStream(true)
+			.redirectOutput(this.dir.resolve("openssl.log").toFile())
+			.start();
+		assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		assertThat(openssl.exitValue()).as(() -> "openssl failed: " + log("openssl.log")).isZero();
+		Path pem = this.dir.resolve("server.pem");
+		Files.writeString(pem, Files.readString(cert) + Files.readString(key));
+		return pem;
+	}
+
+	/** TLS over a connected socket, trusting any certificate, with SNI and ALPN. */
+	private static Socket tls(Socket plain) throws Exception {
+		SSLContext context = SSLContext.getInstance("TLS");
+		context.init(null, new TrustManager[] { new TrustingManager() }, null);
+		SSLSocket socket = (SSLSocket) context.getSocketFactory()
+			.createSocket(plain, "proxy.example", plain.getPort(), true);
+		SSLParameters parameters = socket.getSSLParameters();
+		parameters.setServerNames(List.of(new SNIHostName("proxy.example")));
+		parameters.setApplicationProtocols(new String[] { "h2" });
+		socket.setSSLParameters(parameters);
+		socket.setSoTimeout(30_000);
+		socket.startHandshake();
+		return socket;
+	}
+
 	private static ServerSocket backend() throws IOException {
 		ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 		backend.setSoTimeout(30_000);
 		return backend;
 	}
 
-	private Process start(int frontendPort, int backendPort, String serverOptions) throws IOException {
+	private Process start(InetAddress frontend, int frontendPort, String bindOptions, int backendPort,
+			String serverOptions) throws IOException {
 		String config = String.join("\n", "global", "    maxconn 100", "defaults", "    mode tcp",
 				"    timeout connect 5s", "    timeout client 30s", "    timeout server 30s", "frontend fe",
-				"    bind 127.0.0.1:" + frontendPort, "    unique-id-format rawtcp-%ci:%cp", "    default_backend be",
+				"    bind " + frontend.getHostAddress() + ":" + frontendPort + " " + bindOptions, "    unique-id-format rawtcp-%ci:%cp", "    default_backend be",
 				"backend be", "    server s1 127.0.0.1:" + backendPort + " " + serverOptions, "");
 		Path file = this.dir.resolve("haproxy.cfg");
 		Files.writeString(file, config);
@@ -153,12 +236,12 @@ class ProxyHeaderHaproxyTest {
 	}
 
 	/** Connect once HAProxy listens; refused attempts never reach the backend. */
-	private Socket connect(int port, Process haproxy) {
+	private Socket connect(InetAddress host, int port, Process haproxy) {
 		AtomicReference<Socket> socket = new AtomicReference<>();
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
 			assertThat(haproxy.isAlive()).as(() -> "HAProxy exited: " + log()).isTrue();
 			try {
-				socket.set(new Socket(InetAddress.getLoopbackAddress(), port));
+				socket.set(new Socket(host, port));
 				return true;
 			}
 			catch (ConnectException ex) {
@@ -194,8 +277,17 @@ class ProxyHeaderHaproxyTest {
 		}
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+	private static boolean ipv6Loopback(InetAddress ipv6) {
+		try (ServerSocket probe = new ServerSocket(0, 1, ipv6)) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static int freePort(InetAddress host) throws IOException {
+		try (ServerSocket probe = new ServerSocket(0, 1, host)) {
 			return probe.getLocalPort();
 		}
 	}
@@ -209,12 +301,34 @@ class ProxyHeaderHaproxyTest {
 	}
 
 	private String log() {
+		return log("haproxy.log");
+	}
+
+	private String log(String name) {
 		try {
-			return Files.readString(this.dir.resolve("haproxy.log"));
+			return Files.readString(this.dir.resolve(name));
 		}
 		catch (IOException ex) {
 			return "(no log: " + ex + ")";
 		}
+	}
+
+	/** Trusts the test's self-signed certificate (and anything else): the test checks the header, not TLS. */
+	private static final class TrustingManager implements X509TrustManager {
+
+		@Override
+		public void checkClientTrusted(X509Certificate[] chain, String authType) {
+		}
+
+		@Override
+		public void checkServerTrusted(X509Certificate[] chain, String authType) {
+		}
+
+		@Override
+		public X509Certificate[] getAcceptedIssuers() {
+			return new X509Certificate[0];
+		}
+
 	}
 
 }

@@ -191,7 +191,8 @@ class ProxyHeaderPropertyTest {
 		List<ByteBuffer> chunks = new ArrayList<>();
 		int from = 0;
 		for (int point : points) {
-			chunks.add(ByteBuffer.wrap(stream, from, point - from).slice());
+			// a view of the whole array, positioned on the chunk, as a reused read buffer would be
+			chunks.add(ByteBuffer.wrap(stream, from, point - from));
 			from = point;
 		}
 		return chunks;
