@@ -7,6 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.rawtcp.AcceptSharding;
 import dev.rawtcp.CloseReason;
 import dev.rawtcp.Listener;
@@ -43,11 +45,17 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 	/** The {@code errno} tag value summing every errno outside {@link ListenerStats#KNOWN_ACCEPT_ERRNOS}. */
 	public static final String OTHER_ERRNO = "OTHER";
 
+	private static final long SHARD_SNAPSHOT_NANOS = 100_000_000L;
+
 	private final Listener listener;
 
 	private final Tags tags;
 
 	private final List<Meter> meters = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable List<ListenerShard> shardSnapshot;
+
+	private volatile long shardSnapshotNanos;
 
 	/**
 	 * Create a binder for a listener.
@@ -123,9 +131,9 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 			if (this.listener.config().acceptSharding() == AcceptSharding.PER_LOOP) {
 				for (ListenerShard shard : this.listener.shards()) {
 					int index = shard.index();
-					gauge(registry, RawTcpMeters.ACCEPT_QUEUE_SHARD_SIZE, this.listener,
+					gauge(registry, RawTcpMeters.ACCEPT_QUEUE_SHARD_SIZE, this,
 							Tags.of(RawTcpMeters.ShardTags.SHARD.asString(), Integer.toString(index)),
-							(l) -> shardQueueSize(l, index));
+							(binder) -> binder.shardQueueSize(index));
 				}
 			}
 		}
@@ -174,8 +182,18 @@ public final class RawTcpListenerMetrics implements MeterBinder {
 		return other;
 	}
 
-	private static double shardQueueSize(Listener listener, int index) {
-		List<ListenerShard> shards = listener.shards();
+	/**
+	 * One shard's accept queue, from a snapshot of every shard taken at most 100 ms ago: a scrape
+	 * reads the shards' gauges one after another, and each snapshot asks every shard's loop.
+	 */
+	private double shardQueueSize(int index) {
+		long now = System.nanoTime();
+		List<ListenerShard> shards = this.shardSnapshot;
+		if (shards == null || now - this.shardSnapshotNanos > SHARD_SNAPSHOT_NANOS) {
+			shards = this.listener.shards();
+			this.shardSnapshot = shards;
+			this.shardSnapshotNanos = now;
+		}
 		Integer size = (index < shards.size()) ? shards.get(index).acceptQueueSize() : null;
 		return (size != null) ? size : Double.NaN;
 	}
