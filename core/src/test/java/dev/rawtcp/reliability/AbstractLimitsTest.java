@@ -193,6 +193,12 @@ abstract class AbstractLimitsTest extends ReliabilityTestSupport {
 		ListenerStats stats = listener.stats();
 		try (Bystander bystander = Bystander.start(connect(listener), codec::message)) {
 			Socket attacker = connect(listener);
+			// what the bystander's round trips cost the server, to tell the attack's cost from theirs
+			long baseCpu = serverCpuNanos();
+			long baseRounds = bystander.rounds();
+			await().atMost(AWAIT).until(() -> bystander.rounds() >= baseRounds + 100);
+			double cpuPerRound = (serverCpuNanos() - baseCpu) / (double) (bystander.rounds() - baseRounds);
+			long roundsBefore = bystander.rounds();
 			long cpuBefore = serverCpuNanos();
 			// one line without its end, far over the maximum, pushed as fast as the server takes it
 			long most = 256L * 1024 * 1024;
@@ -217,8 +223,11 @@ abstract class AbstractLimitsTest extends ReliabilityTestSupport {
 			// the server discards at most 64 KiB per 100 ms after it closed, and resets at the linger deadline:
 			// the rest is what the socket buffers held
 			assertThat(written.get()).isLessThan(most / 4);
-			System.out.printf("LINGER %s %s: peer reset after %d bytes written, server CPU %.3f s%n",
-					transport().tagValue(), mode.value(), written.get(), (serverCpuNanos() - cpuBefore) / 1e9);
+			long cpu = serverCpuNanos() - cpuBefore;
+			long rounds = bystander.rounds() - roundsBefore;
+			System.out.printf("LINGER %s %s: peer reset after %d bytes written, server CPU %.3f s, of which %.3f s "
+					+ "for %d bystander round trips, %.3f s for the attack%n", transport().tagValue(), mode.value(),
+					written.get(), cpu / 1e9, rounds * cpuPerRound / 1e9, rounds, (cpu - rounds * cpuPerRound) / 1e9);
 			await().atMost(AWAIT).until(() -> stats.lingerResets() == 1);
 			await().atMost(AWAIT).until(() -> stats.closed(CloseReason.ERROR) == 1);
 			assertThat(stats.frameErrors()).isEqualTo(1);

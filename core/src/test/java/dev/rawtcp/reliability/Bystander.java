@@ -92,6 +92,11 @@ final class Bystander implements AutoCloseable {
 		}
 	}
 
+	/** @return the round trips completed so far */
+	long rounds() {
+		return this.rounds.get();
+	}
+
 	/** Wait for a few more round trips, and fail if one went wrong. */
 	void assertServed() {
 		long before = this.rounds.get();
