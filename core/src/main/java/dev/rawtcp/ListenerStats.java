@@ -108,16 +108,16 @@ public final class ListenerStats {
 		return this.loopFailures.sum();
 	}
 
-	/**
-	 * Connections closed for a reason.
-	 * @param reason the reason
-	 * @return the count
-	 */
 	/** @return the TLS handshake counts and times (all zero on a plaintext listener) */
 	public TlsStats tls() {
 		return this.tls;
 	}
 
+	/**
+	 * Connections closed for a reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
 	public long closed(CloseReason reason) {
 		return this.closed[reason.ordinal()].sum();
 	}

@@ -12,6 +12,7 @@ import javax.net.ssl.SSLException;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.rawtcp.CloseReason;
 import dev.rawtcp.ClosedByServerException;
 import dev.rawtcp.Connection;
 import dev.rawtcp.ServerTls;
@@ -30,6 +31,8 @@ final class TlsStreamChannel implements StreamChannel {
 
 	private final StreamChannel raw;
 
+	private final AbstractConnection connection;
+
 	private final TlsHandshake handshake;
 
 	private @Nullable SSLEngine engine;
@@ -47,6 +50,7 @@ final class TlsStreamChannel implements StreamChannel {
 
 	TlsStreamChannel(StreamChannel raw, AbstractConnection connection, ServerTls tls) {
 		this.raw = raw;
+		this.connection = connection;
 		this.handshake = new TlsHandshake(connection, tls);
 	}
 
@@ -256,7 +260,8 @@ final class TlsStreamChannel implements StreamChannel {
 		}
 		if (!"TLSv1.3".equals(e.getSession().getProtocol())) {
 			this.handshake.renegotiationRefused();
-			throw new SSLException("the peer asked to renegotiate, which is refused");
+			this.inboundDone = true;
+			throw new TlsHandshakeException(new SSLException("the peer asked to renegotiate, which is refused"));
 		}
 		HandshakeStatus s = status;
 		while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
@@ -346,8 +351,13 @@ final class TlsStreamChannel implements StreamChannel {
 	@Override
 	public void handlerFailed(Throwable error) {
 		release();
-		if (error instanceof TlsHandshakeException || ClosedByServerException.isCause(error)) {
-			// counted as a failed handshake, not as a handler error: the handler never ran
+		if (error instanceof TlsHandshakeException) {
+			// counted as a failed handshake, not as a handler error; closed without a close_notify
+			AbstractConnection c = this.connection;
+			c.loop().execute(() -> c.startClose(CloseReason.ERROR));
+			this.raw.handlerFinished();
+		}
+		else if (ClosedByServerException.isCause(error)) {
 			this.raw.handlerFinished();
 		}
 		else {
