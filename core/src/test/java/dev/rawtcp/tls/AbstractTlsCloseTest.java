@@ -131,6 +131,23 @@ public abstract class AbstractTlsCloseTest extends TlsTestSupport {
 
 	@ParameterizedTest(name = "{0}")
 	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
+	void shouldSendCloseNotifyAtTheIdleTimeout(ListenerMode mode) throws Exception {
+		// a first handshake in this JVM can take longer than the idle time-out between its flights
+		connectTls(bindEcho(config("warm-up").tls(serverTls()), mode), "TLSv1.3").close();
+		Listener listener = bindEcho(config("idle").tls(serverTls()).idleTimeout(Duration.ofSeconds(1)), mode);
+		for (String protocol : new String[] { "TLSv1.2", "TLSv1.3" }) {
+			Recorded client = connectRecorded(listener, protocol);
+			assertThat(echo(client.socket(), new byte[] { 1 })).containsExactly(1);
+			assertThat(client.socket().getInputStream().read()).as(protocol).isEqualTo(-1);
+			assertThat(client.endsWithAlert(1)).as("%s: the server's last record is its close_notify", protocol)
+				.isTrue();
+			client.socket().close();
+		}
+		Awaitility.await().until(() -> listener.stats().closed(CloseReason.IDLE) == 2);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
 	void shouldEchoUntilTheClientClosesWhileTheServerStillWrites(ListenerMode mode) throws Exception {
 		// a big echo the client stops reading half way: the server's writes back up, then the client closes
 		Listener listener = bindEcho(config("abandon").tls(serverTls()), mode);

@@ -146,6 +146,52 @@ public abstract class AbstractTlsEchoTest extends TlsTestSupport {
 		assertThat(listener.stats().tls().succeeded()).isEqualTo(sockets.length);
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
+	void shouldEchoByteExactThroughBackpressure(ListenerMode mode) throws Exception {
+		// a small high water mark pauses reads again and again in the middle of what was read
+		Listener listener = bindEcho(config("backpressure").tls(serverTls())
+			.writeBufferLowWaterMark(4 * 1024)
+			.writeBufferHighWaterMark(16 * 1024), mode);
+		SSLSocket socket = connectTls(listener, "TLSv1.3");
+		byte[] payload = random(4 * 1024 * 1024, 11);
+		assertThat(echo(socket, payload)).isEqualTo(payload);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP" })
+	void shouldHandOverWhatWasReadBeforeReadsWereSuspendedOnceResumed(ListenerMode mode) throws Exception {
+		CompletableFuture<Connection> suspended = new CompletableFuture<>();
+		Listener listener = bind(config("suspend").tls(serverTls()), new dev.rawtcp.TcpHandler() {
+
+			@Override
+			public void onData(Connection connection, ByteBuffer data) {
+				connection.write(data);
+				if (!suspended.isDone()) {
+					connection.suspendReads();
+					suspended.complete(connection);
+				}
+			}
+
+		});
+		SSLSocket socket = connectTls(listener, "TLSv1.3");
+		byte[] payload = random(300_000, 12);
+		CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> {
+			try {
+				return socket.getInputStream().readNBytes(payload.length);
+			}
+			catch (java.io.IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		socket.getOutputStream().write(payload);
+		socket.getOutputStream().flush();
+		Connection connection = suspended.get(10, TimeUnit.SECONDS);
+		Awaitility.await().until(connection::isReadPaused);
+		connection.resumeReads();
+		assertThat(echoed.get(20, TimeUnit.SECONDS)).isEqualTo(payload);
+	}
+
 	/**
 	 * Once established, the loop allocates no buffer per record: what it allocates per record is
 	 * the JDK engine's own small objects, far less than one record (a buffer per record would
