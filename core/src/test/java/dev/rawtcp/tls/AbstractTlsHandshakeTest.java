@@ -1,6 +1,9 @@
 package dev.rawtcp.tls;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -159,6 +162,82 @@ public abstract class AbstractTlsHandshakeTest extends TlsTestSupport {
 		Awaitility.await().until(() -> listener.activeConnections() == 0);
 		assertThat(listener.stats().tls().succeeded()).isEqualTo(1);
 		assertServesOthers(listener, 2);
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource({ "EVENT_LOOP, TLSv1.2", "EVENT_LOOP, TLSv1.3", "THREAD_PER_CONNECTION, TLSv1.2",
+			"THREAD_PER_CONNECTION, TLSv1.3" })
+	void shouldResumeASession(ListenerMode mode, String protocol) throws Exception {
+		Listener listener = bindEcho(config("resume").tls(serverTls()), mode);
+		SSLContext client = TlsCertificates.get().clientContext(false);
+		SSLSocket first = connectTls(listener, client, protocol, null);
+		assertThat(echo(first, new byte[] { 1 })).containsExactly(1);
+		first.close();
+		SSLSocket second = connectTls(listener, client, protocol, null);
+		assertThat(echo(second, new byte[] { 2 })).containsExactly(2);
+		if (protocol.equals("TLSv1.2")) {
+			// the abbreviated handshake: the server sends its Finished first
+			assertThat(second.getSession().getId()).isEqualTo(first.getSession().getId());
+		}
+		assertThat(listener.stats().tls().succeeded()).isEqualTo(2);
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource({ "EVENT_LOOP, TLSv1.2", "EVENT_LOOP, TLSv1.3", "THREAD_PER_CONNECTION, TLSv1.2",
+			"THREAD_PER_CONNECTION, TLSv1.3" })
+	void shouldHandshakeAndEchoWhenTheClientsBytesArriveOneByOne(ListenerMode mode, String protocol)
+			throws Exception {
+		CompletableFuture<Connection> opened = new CompletableFuture<>();
+		Listener listener = bindEcho(config("trickle").tls(serverTls()), mode, opened::complete);
+		try (ServerSocket relay = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			CompletableFuture<Void> relaying = CompletableFuture.runAsync(() -> trickle(relay, listener));
+			Socket plain = new Socket(InetAddress.getLoopbackAddress(), relay.getLocalPort());
+			plain.setSoTimeout(10_000);
+			SSLSocket socket = (SSLSocket) TlsCertificates.get().clientContext(false).getSocketFactory()
+				.createSocket(plain, "127.0.0.1", relay.getLocalPort(), true);
+			javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+			parameters.setProtocols(new String[] { protocol });
+			parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(TlsCertificates.OTHER)));
+			socket.setSSLParameters(parameters);
+			try (socket) {
+				byte[] payload = random(5000, 5);
+				assertThat(echo(socket, payload)).isEqualTo(payload);
+				assertThat(opened.get(10, TimeUnit.SECONDS).tls().orElseThrow().serverName())
+					.isEqualTo(TlsCertificates.OTHER);
+			}
+			relaying.get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	/** Relay one connection to the listener: what the client sends one byte per write, the replies as they come. */
+	private static void trickle(ServerSocket relay, Listener listener) {
+		try (Socket client = relay.accept();
+				Socket server = new Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+			server.setTcpNoDelay(true);
+			Thread replies = new Thread(() -> {
+				try {
+					server.getInputStream().transferTo(client.getOutputStream());
+				}
+				catch (IOException ex) {
+					// the relay ends
+				}
+			});
+			replies.start();
+			java.io.InputStream in = client.getInputStream();
+			OutputStream out = server.getOutputStream();
+			for (int b; (b = in.read()) >= 0;) {
+				out.write(b);
+				out.flush();
+			}
+			server.shutdownOutput();
+			replies.join(10_000);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** @return whether the socket's (next) handshake failed, or the server closed it before echoing */
