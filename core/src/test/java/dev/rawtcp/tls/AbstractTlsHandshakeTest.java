@@ -70,6 +70,36 @@ public abstract class AbstractTlsHandshakeTest extends TlsTestSupport {
 		assertServesOthers(listener, 1);
 	}
 
+	@ParameterizedTest(name = "{0}: {1}")
+	@CsvSource({ "EVENT_LOOP, client certificate not trusted, CERTIFICATE",
+			"EVENT_LOOP, server certificate not trusted, CERTIFICATE", "EVENT_LOOP, no common protocol, PROTOCOL",
+			"THREAD_PER_CONNECTION, client certificate not trusted, CERTIFICATE",
+			"THREAD_PER_CONNECTION, server certificate not trusted, CERTIFICATE",
+			"THREAD_PER_CONNECTION, no common protocol, PROTOCOL" })
+	void shouldCountAFailedHandshakeWithItsReason(ListenerMode mode, String failure, TlsHandshakeFailure reason)
+			throws Exception {
+		SSLContext server = TlsCertificates.get().serverContext();
+		ServerTls tls = ServerTls.of((serverName) -> {
+			javax.net.ssl.SSLEngine engine = server.createSSLEngine();
+			engine.setEnabledProtocols(new String[] { "TLSv1.3" });
+			return engine;
+		}).withClientAuth(ClientAuth.NEED);
+		Listener listener = bindEcho(config("failures").tls(tls), mode);
+		SSLSocket socket = switch (failure) {
+			case "client certificate not trusted" ->
+				startTls(listener, TlsCertificates.get().untrustedClientContext(true), "TLSv1.3", null);
+			case "server certificate not trusted" ->
+				startTls(listener, TlsCertificates.get().untrustedClientContext(false), "TLSv1.3", null);
+			default -> startTls(listener, TlsCertificates.get().clientContext(true), "TLSv1.2", null);
+		};
+		assertThat(refused(socket)).isTrue();
+		Awaitility.await().until(() -> listener.stats().tls().failed(reason) == 1);
+		Awaitility.await().until(() -> listener.activeConnections() == 0);
+		assertOnlyFailure(listener.stats().tls(), reason);
+		assertThat(this.handled).hasValue(0);
+		assertServesOthers(listener, 1);
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
 	void shouldServeAClientWithoutACertificateWhenOneIsWanted(ListenerMode mode) throws Exception {

@@ -2,11 +2,13 @@ package dev.rawtcp.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
@@ -15,9 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Test certificates made once per JVM with the JDK's {@code keytool} into PKCS#12 files in a
@@ -117,6 +122,35 @@ public final class TlsCertificates {
 		}
 	}
 
+	/**
+	 * A client context that presents a certificate the servers do not trust (the self-signed
+	 * {@code CN=other.test}, even though the server asks for one signed by the test CA, which
+	 * a JDK client would otherwise not send).
+	 * @param trustServers whether it trusts the server certificates (else only the test CA)
+	 * @return the context
+	 */
+	public SSLContext untrustedClientContext(boolean trustServers) {
+		try {
+			KeyStore trust = emptyStore();
+			trust.setCertificateEntry("ca", this.caCertificate);
+			if (trustServers) {
+				trust.setCertificateEntry("server", load("server.p12").getCertificate("server"));
+			}
+			KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+			keyManagers.init(load("other.p12"), PASSWORD);
+			X509ExtendedKeyManager keys = (X509ExtendedKeyManager) keyManagers.getKeyManagers()[0];
+			TrustManagerFactory trustManagers = TrustManagerFactory
+				.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trustManagers.init(trust);
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(new KeyManager[] { new AnyIssuer(keys) }, trustManagers.getTrustManagers(), null);
+			return context;
+		}
+		catch (IOException | GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private SSLContext serverContext(String file) {
 		try {
 			KeyStore trust = emptyStore();
@@ -172,6 +206,52 @@ public final class TlsCertificates {
 		if (process.exitValue() != 0) {
 			throw new IOException("keytool failed (" + process.exitValue() + "): " + output);
 		}
+	}
+
+	/** A client key manager that offers its one key whatever issuers the server asks for. */
+	private static final class AnyIssuer extends X509ExtendedKeyManager {
+
+		private final X509ExtendedKeyManager keys;
+
+		AnyIssuer(X509ExtendedKeyManager keys) {
+			this.keys = keys;
+		}
+
+		@Override
+		public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+			return "server";
+		}
+
+		@Override
+		public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+			return "server";
+		}
+
+		@Override
+		public String[] getClientAliases(String keyType, Principal[] issuers) {
+			return new String[] { "server" };
+		}
+
+		@Override
+		public String[] getServerAliases(String keyType, Principal[] issuers) {
+			return this.keys.getServerAliases(keyType, issuers);
+		}
+
+		@Override
+		public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+			return this.keys.chooseServerAlias(keyType, issuers, socket);
+		}
+
+		@Override
+		public X509Certificate[] getCertificateChain(String alias) {
+			return this.keys.getCertificateChain(alias);
+		}
+
+		@Override
+		public PrivateKey getPrivateKey(String alias) {
+			return this.keys.getPrivateKey(alias);
+		}
+
 	}
 
 }
