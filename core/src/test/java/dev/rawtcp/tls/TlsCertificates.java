@@ -72,7 +72,7 @@ public final class TlsCertificates {
 				if (made == null) {
 					try {
 						Path directory = Files.createTempDirectory("rawtcp-tls-");
-						directory.toFile().deleteOnExit();
+						Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(directory)));
 						made = new TlsCertificates(directory);
 					}
 					catch (Exception ex) {
@@ -83,6 +83,18 @@ public final class TlsCertificates {
 			}
 		}
 		return made;
+	}
+
+	private static void delete(Path directory) {
+		try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+			for (Path file : (Iterable<Path>) files::iterator) {
+				Files.deleteIfExists(file);
+			}
+			Files.deleteIfExists(directory);
+		}
+		catch (IOException ex) {
+			// a temporary directory left behind
+		}
 	}
 
 	/** @return a server context for {@code CN=localhost}, trusting clients signed by the test CA */
