@@ -115,11 +115,6 @@ public final class ListenerStats {
 		return this.loopFailures.sum();
 	}
 
-	/**
-	 * Connections closed for a reason.
-	 * @param reason the reason
-	 * @return the count
-	 */
 	/** @return the TLS handshake counts and times (all zero on a plaintext listener) */
 	public TlsStats tls() {
 		return this.tls;
@@ -137,6 +132,11 @@ public final class ListenerStats {
 		this.proxyHeaderErrors[reason.ordinal()].increment();
 	}
 
+	/**
+	 * Connections closed for a reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
 	public long closed(CloseReason reason) {
 		return this.closed[reason.ordinal()].sum();
 	}

@@ -249,9 +249,9 @@ public abstract class AbstractConnection extends SocketConnection {
 			return;
 		}
 		this.reason = this.draining ? CloseReason.SHUTDOWN : why;
-		this.loopSide.closing();
+		boolean finWaits = this.loopSide.closing();
 		this.state = CLOSING;
-		if (this.loopSide.isQueueEmpty()) {
+		if (this.loopSide.isQueueEmpty() && !finWaits) {
 			beginLinger();
 		}
 		else {
@@ -376,16 +376,16 @@ public abstract class AbstractConnection extends SocketConnection {
 	final void handlerReturned(boolean failed) {
 		if (this.state == CLOSED) {
 			closeSocketOnce();
+			return;
 		}
-		else if (failed) {
-			startClose(CloseReason.ERROR);
+		startClose(failed ? CloseReason.ERROR : CloseReason.NORMAL);
+		if (this.state == CLOSING && this.loopSide.isQueueEmpty()) {
+			// over TLS the FIN waited for the handler thread's close_notify
+			beginLinger();
 		}
-		else {
-			startClose(CloseReason.NORMAL);
-			if (this.state == LINGERING) {
-				this.loopSide.updateInterest();
-				this.loopSide.discard();
-			}
+		else if (this.state == LINGERING) {
+			this.loopSide.updateInterest();
+			this.loopSide.discard();
 		}
 	}
 

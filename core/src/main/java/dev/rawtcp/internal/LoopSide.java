@@ -224,11 +224,23 @@ final class LoopSide {
 		}
 	}
 
-	/** A graceful close begins: over TLS, a close_notify goes out before the FIN. Loop thread. */
-	void closing() {
+	/**
+	 * A graceful close begins: over TLS, a close_notify goes out before the FIN. Loop thread.
+	 * @return whether the FIN waits for the handler thread of an established thread-per-connection
+	 * TLS connection, woken now, which sends the close_notify as it finishes (the close's stall
+	 * deadline, counted from now, bounds the wait)
+	 */
+	boolean closing() {
 		if (this.tls != null) {
 			this.tls.closing();
+			return false;
 		}
+		if (this.streamTls && this.readiness != null && this.connection.tls().isPresent()) {
+			this.connection.lastActivity = this.connection.loop().now();
+			this.readiness.wake();
+			return true;
+		}
+		return false;
 	}
 
 	/** @return whether event-loop reads are paused: suspended by the handler, or backpressured */

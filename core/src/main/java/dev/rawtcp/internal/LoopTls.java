@@ -81,7 +81,7 @@ final class LoopTls {
 		ByteBuffer held = this.pendingIn;
 		if (held == null) {
 			process(raw);
-			if (raw.hasRemaining() && !this.inboundDone) {
+			if (raw.hasRemaining() && !this.inboundDone && this.connection.isOpen()) {
 				keep(raw);
 			}
 			return;
@@ -96,7 +96,16 @@ final class LoopTls {
 			raw.position(raw.position() + n);
 			held.flip();
 			process(held);
+			if (this.pendingIn != held) {
+				// the handler closed the connection meanwhile: the buffer went back to the loop
+				return;
+			}
 			held.compact();
+			if (!this.connection.isOpen()) {
+				// closing: what the peer still sends is dropped
+				raw.position(raw.limit());
+				break;
+			}
 			if (!canRead() && raw.hasRemaining()) {
 				held = grow(held, raw.remaining());
 			}
@@ -118,8 +127,10 @@ final class LoopTls {
 		}
 		held.flip();
 		process(held);
-		held.compact();
-		releaseIfEmpty();
+		if (this.pendingIn == held) {
+			held.compact();
+			releaseIfEmpty();
+		}
 	}
 
 	private void keep(ByteBuffer raw) {

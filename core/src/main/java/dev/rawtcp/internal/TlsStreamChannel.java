@@ -12,6 +12,7 @@ import javax.net.ssl.SSLException;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.rawtcp.CloseReason;
 import dev.rawtcp.ClosedByServerException;
 import dev.rawtcp.ServerTls;
 import dev.rawtcp.TlsHandshakeFailure;
@@ -26,6 +27,8 @@ import dev.rawtcp.TlsHandshakeFailure;
 final class TlsStreamChannel extends ForwardingStreamChannel {
 
 	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+	private final AbstractConnection connection;
 
 	private final TlsHandshake handshake;
 
@@ -44,6 +47,7 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 
 	TlsStreamChannel(StreamChannel raw, AbstractConnection connection, ServerTls tls) {
 		super(raw);
+		this.connection = connection;
 		this.handshake = new TlsHandshake(connection, tls);
 	}
 
@@ -240,7 +244,8 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 		}
 		if (!"TLSv1.3".equals(e.getSession().getProtocol())) {
 			this.handshake.renegotiationRefused();
-			throw new SSLException("the peer asked to renegotiate, which is refused");
+			this.inboundDone = true;
+			throw new TlsHandshakeException(new SSLException("the peer asked to renegotiate, which is refused"));
 		}
 		HandshakeStatus s = status;
 		while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
@@ -325,8 +330,13 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 	@Override
 	public void handlerFailed(Throwable error) {
 		release();
-		if (error instanceof TlsHandshakeException || ClosedByServerException.isCause(error)) {
-			// counted as a failed handshake, not as a handler error: the handler never ran
+		if (error instanceof TlsHandshakeException) {
+			// counted as a failed handshake, not as a handler error; closed without a close_notify
+			AbstractConnection c = this.connection;
+			c.loop().execute(() -> c.startClose(CloseReason.ERROR));
+			this.raw.handlerFinished();
+		}
+		else if (ClosedByServerException.isCause(error)) {
 			this.raw.handlerFinished();
 		}
 		else {
