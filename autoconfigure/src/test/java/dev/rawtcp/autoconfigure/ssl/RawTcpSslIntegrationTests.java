@@ -95,6 +95,7 @@ class RawTcpSslIntegrationTests {
 				assertThat(context).hasNotFailed();
 				SSLSocket client = connect(port(context, "secure"), "TLSv1.3", null, null);
 				assertEchoes(client);
+				assertEchoesByteExact(client, 4 * 1024 * 1024);
 				assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.3");
 				assertThat(peer(client).getSerialNumber()).isEqualTo(served.getSerialNumber());
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -136,6 +137,7 @@ class RawTcpSslIntegrationTests {
 				assertThat(context).hasNotFailed();
 				SSLSocket client = connect(port(context, "secure"), "TLSv1.2", null, null);
 				assertEchoes(client);
+				assertEchoesByteExact(client, 4 * 1024 * 1024);
 				assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.2");
 				assertThat(peer(client).getSerialNumber()).isEqualTo(served.getSerialNumber());
 			});
@@ -421,6 +423,39 @@ class RawTcpSslIntegrationTests {
 			read += n;
 		}
 		assertThat(echoed).isEqualTo(LINE);
+	}
+
+	/**
+	 * Send random bytes while reading them back: a client that only wrote would fill both
+	 * directions' buffers and stall.
+	 */
+	private static void assertEchoesByteExact(Socket socket, int length) throws Exception {
+		byte[] payload = new byte[length];
+		new java.util.Random(length).nextBytes(payload);
+		java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+			try {
+				OutputStream out = socket.getOutputStream();
+				for (int offset = 0; offset < length; offset += 16 * 1024) {
+					out.write(payload, offset, Math.min(16 * 1024, length - offset));
+				}
+				out.flush();
+			}
+			catch (IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		});
+		byte[] echoed = new byte[length];
+		InputStream in = socket.getInputStream();
+		int read = 0;
+		while (read < length) {
+			int n = in.read(echoed, read, length - read);
+			if (n < 0) {
+				throw new IOException("end of stream after " + read + " of " + length + " bytes");
+			}
+			read += n;
+		}
+		writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+		assertThat(java.util.Arrays.mismatch(echoed, payload)).as("first differing byte").isEqualTo(-1);
 	}
 
 	/**
