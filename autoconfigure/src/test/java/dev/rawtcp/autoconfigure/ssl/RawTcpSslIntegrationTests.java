@@ -144,6 +144,29 @@ class RawTcpSslIntegrationTests {
 	}
 
 	@Test
+	void shouldEchoOverTlsOnTheNioTransportInBothModes() throws Exception {
+		Path keyStore = TestCertificates.pkcs12(this.dir.resolve("server.p12"), "localhost");
+		this.runner.withUserConfiguration(EchoHandlerConfiguration.class, StreamHandlerConfiguration.class)
+			.withPropertyValues(pkcs12Bundle("server", keyStore))
+			.withPropertyValues("rawtcp.transport=nio", "rawtcp.ssl.bundle=server", "rawtcp.listeners.loop.port=0",
+					"rawtcp.listeners.loop.handler=echoHandler", "rawtcp.listeners.threads.port=0",
+					"rawtcp.listeners.threads.handler=streamHandler")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				for (String listener : List.of("loop", "threads")) {
+					SSLSocket client = connect(port(context, listener), "TLSv1.3", null, null);
+					assertEchoes(client);
+					assertEchoesByteExact(client, 1024 * 1024);
+				}
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+					assertThat(handshakes(registry, "loop", "success", "none")).isEqualTo(1);
+					assertThat(handshakes(registry, "threads", "success", "none")).isEqualTo(1);
+				});
+			});
+	}
+
+	@Test
 	void shouldFailStartupNamingTheListenerAndTheBundleWhenTheBundleIsUnknown() throws Exception {
 		Path keyStore = TestCertificates.pkcs12(this.dir.resolve("server.p12"), "localhost");
 		this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
