@@ -436,6 +436,37 @@ class RawTcpSslIntegrationTests {
 	}
 
 	@Test
+	void shouldRefuseAServerNameEntryWithoutItsHostOrListedTwiceNamingTheEntry() {
+		ApplicationContextRunner runner = this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.secure.port=0", "rawtcp.listeners.secure.ssl.bundle=server");
+		runner.withPropertyValues("rawtcp.listeners.secure.ssl.server-name-bundles[0].bundle=server")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidRawTcpConfigurationException.class)
+				.hasMessageContaining("rawtcp.listeners.secure.ssl.server-name-bundles[0].server-name"));
+		runner.withPropertyValues("rawtcp.listeners.secure.ssl.server-name-bundles[0].server-name=a.test",
+				"rawtcp.listeners.secure.ssl.server-name-bundles[0].bundle=server",
+				"rawtcp.listeners.secure.ssl.server-name-bundles[1].server-name=A.test",
+				"rawtcp.listeners.secure.ssl.server-name-bundles[1].bundle=server")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidRawTcpConfigurationException.class)
+				.hasMessageContaining("rawtcp.listeners.secure.ssl.server-name-bundles[1].server-name")
+				.hasMessageContaining("listed twice"));
+	}
+
+	@Test
+	void shouldRefuseClientAuthOnAPlaintextListenerNamingTheProperty() {
+		this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.plain.port=0", "rawtcp.listeners.plain.ssl.client-auth=need")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidRawTcpConfigurationException.class)
+				.hasMessageContaining("rawtcp.listeners.plain.ssl.client-auth")
+				.hasMessageContaining("needs ssl.bundle"));
+	}
+
+	@Test
 	void shouldServePlaintextOnAListenerWhoseBundleIsBlankWhileTheOthersServeTls() throws Exception {
 		Path keyStore = TestCertificates.pkcs12(this.dir.resolve("server.p12"), "localhost");
 		this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
