@@ -258,6 +258,10 @@ final class ListenerRegistrations {
 				}
 				checkTrustStore(defaultBundle, clientAuth);
 			}
+			logger.info("rawtcp listener '" + this.name + "' serves TLS with SSL bundle '" + defaultBundle.getName()
+					+ "', certificate " + ReloadableSslBundle.describe(defaultBundle.getCertificate())
+					+ ", client-auth " + clientAuth.value()
+					+ (serverNameBundles.isEmpty() ? "" : ", by host name " + byServerName));
 			return ServerTls.of(new BundleTlsEngines(this.name, defaultBundle, serverNameBundles))
 				.withClientAuth(clientAuth)
 				.withHandshakeTimeout(handshakeTimeout);

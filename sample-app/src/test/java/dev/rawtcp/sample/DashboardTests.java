@@ -34,7 +34,9 @@ class DashboardTests extends SampleAppTestSupport {
 			"rawtcp_accept_queue_limit", "rawtcp_connections_active", "rawtcp_connections_accepted_total",
 			"rawtcp_bytes_received_bytes_total", "rawtcp_bytes_sent_bytes_total", "rawtcp_connections_closed_total",
 			"rawtcp_handler_errors_total", "rawtcp_accept_errors_total", "rawtcp_listen_overflows_total",
-			"rawtcp_listen_drops_total", "rawtcp_listener_state", "rawtcp_frame_errors_total");
+			"rawtcp_listen_drops_total", "rawtcp_listener_state", "rawtcp_frame_errors_total",
+			"rawtcp_tls_handshakes_total", "rawtcp_tls_handshake_time_seconds_sum",
+			"rawtcp_tls_handshake_time_seconds_count", "rawtcp_tls_reloads_total");
 
 	/** Labels Prometheus attaches to every series of a target when it scrapes: never in the scrape itself. */
 	private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
@@ -128,7 +130,7 @@ class DashboardTests extends SampleAppTestSupport {
 		assertThat((String) rule.get("expr")).contains("rawtcp_accept_queue_size", "rawtcp_accept_queue_limit", "0.8");
 		assertThat(rule.get("for")).isEqualTo("1m");
 		assertThat(alertRules()).extracting((candidate) -> candidate.get("alert"))
-			.contains("RawTcpListenOverflows", "RawTcpHandlerErrors");
+			.contains("RawTcpListenOverflows", "RawTcpHandlerErrors", "RawTcpTlsHandshakeFailures");
 		assertThat(alertRules()).allSatisfy((candidate) -> {
 			assertThat(candidate).containsKeys("alert", "expr", "labels", "annotations");
 			assertThat((Map<String, Object>) candidate.get("annotations")).containsKeys("summary", "description");

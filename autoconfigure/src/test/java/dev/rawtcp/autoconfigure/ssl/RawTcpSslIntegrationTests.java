@@ -53,12 +53,14 @@ import dev.rawtcp.autoconfigure.metrics.RawTcpMetricsAutoConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * TLS listeners configured from Spring Boot SSL bundles, in real contexts on real loopback
- * sockets, with the JDK's {@link SSLSocket} as the client: PKCS#12 and PEM bundles, both
- * modes, client authentication, SNI, the bundle reloaded while serving, the meters and the
- * endpoint. Certificates are made by {@code keytool} at test time.
+ * sockets, with the JDK's {@link SSLSocket} and {@code openssl s_client} as clients: PKCS#12
+ * and PEM bundles, both modes, both transports, client authentication, SNI, the bundle
+ * reloaded while serving, the meters and the endpoint. Certificates are made by
+ * {@code keytool} at test time, so only the {@code openssl} checks can be skipped (saying so).
  */
 @Timeout(120)
 class RawTcpSslIntegrationTests {
@@ -95,6 +97,7 @@ class RawTcpSslIntegrationTests {
 				assertThat(context).hasNotFailed();
 				SSLSocket client = connect(port(context, "secure"), "TLSv1.3", null, null);
 				assertEchoes(client);
+				assertEchoesByteExact(client, 4 * 1024 * 1024);
 				assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.3");
 				assertThat(peer(client).getSerialNumber()).isEqualTo(served.getSerialNumber());
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -136,8 +139,96 @@ class RawTcpSslIntegrationTests {
 				assertThat(context).hasNotFailed();
 				SSLSocket client = connect(port(context, "secure"), "TLSv1.2", null, null);
 				assertEchoes(client);
+				assertEchoesByteExact(client, 4 * 1024 * 1024);
 				assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.2");
 				assertThat(peer(client).getSerialNumber()).isEqualTo(served.getSerialNumber());
+			});
+	}
+
+	@Test
+	void shouldEchoOverTlsOnTheNioTransportInBothModes() throws Exception {
+		Path keyStore = TestCertificates.pkcs12(this.dir.resolve("server.p12"), "localhost");
+		this.runner.withUserConfiguration(EchoHandlerConfiguration.class, StreamHandlerConfiguration.class)
+			.withPropertyValues(pkcs12Bundle("server", keyStore))
+			.withPropertyValues("rawtcp.transport=nio", "rawtcp.ssl.bundle=server", "rawtcp.listeners.loop.port=0",
+					"rawtcp.listeners.loop.handler=echoHandler", "rawtcp.listeners.threads.port=0",
+					"rawtcp.listeners.threads.handler=streamHandler")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				for (String listener : List.of("loop", "threads")) {
+					SSLSocket client = connect(port(context, listener), "TLSv1.3", null, null);
+					assertEchoes(client);
+					assertEchoesByteExact(client, 1024 * 1024);
+				}
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+					assertThat(handshakes(registry, "loop", "success", "none")).isEqualTo(1);
+					assertThat(handshakes(registry, "threads", "success", "none")).isEqualTo(1);
+				});
+			});
+	}
+
+	@Test
+	void shouldEchoToOpensslSClientOverTls12AndTls13() throws Exception {
+		assumeTrue(OpensslClient.isAvailable(), OpensslClient.MISSING);
+		TestCertificates.pem(this.dir.resolve("cert.pem"), this.dir.resolve("key.pem"), "localhost");
+		this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues(pemBundle("server"))
+			.withPropertyValues("rawtcp.listeners.secure.port=0", "rawtcp.listeners.secure.ssl.bundle=server")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				int port = port(context, "secure");
+				assertThat(OpensslClient.echo(port, "over tls 1.3", "-tls1_3")).isEqualTo("over tls 1.3");
+				assertThat(OpensslClient.echo(port, "over tls 1.2", "-tls1_2")).isEqualTo("over tls 1.2");
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(handshakes(registry, "secure", "success", "none")).isEqualTo(2));
+			});
+	}
+
+	@Test
+	void shouldRefuseOpensslSClientWithoutAClientCertificateAndServeItWithOne() throws Exception {
+		assumeTrue(OpensslClient.isAvailable(), OpensslClient.MISSING);
+		TestCertificates.pem(this.dir.resolve("cert.pem"), this.dir.resolve("key.pem"), "localhost");
+		Path clientCertificate = this.dir.resolve("client.pem");
+		Path clientKey = this.dir.resolve("client-key.pem");
+		TestCertificates.pem(clientCertificate, clientKey, "client");
+		this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues(pemBundle("server"))
+			.withPropertyValues("spring.ssl.bundle.pem.server.truststore.certificate=" + clientCertificate.toUri(),
+					"rawtcp.listeners.secure.port=0", "rawtcp.listeners.secure.ssl.bundle=server",
+					"rawtcp.listeners.secure.ssl.client-auth=need")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				int port = port(context, "secure");
+				assertThat(OpensslClient.echo(port, "no certificate", "-tls1_3")).isNull();
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(() -> assertThat(handshakes(registry, "secure", "failure", "client-auth")).isEqualTo(1));
+				assertThat(OpensslClient.echo(port, "with a certificate", "-tls1_2", "-cert", clientCertificate.toString(),
+						"-key", clientKey.toString())).isEqualTo("with a certificate");
+			});
+	}
+
+	@Test
+	void shouldChooseTheBundleByTheServerNameOpensslSClientSends() throws Exception {
+		assumeTrue(OpensslClient.isAvailable(), OpensslClient.MISSING);
+		Path alpha = TestCertificates.pkcs12(this.dir.resolve("alpha.p12"), "alpha.test");
+		Path beta = TestCertificates.pkcs12(this.dir.resolve("beta.p12"), "beta.test");
+		this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues(pkcs12Bundle("alpha", alpha))
+			.withPropertyValues(pkcs12Bundle("beta", beta))
+			.withPropertyValues("rawtcp.listeners.secure.port=0", "rawtcp.ssl.bundle=alpha",
+					"rawtcp.ssl.server-name-bundles[0].server-name=beta.test",
+					"rawtcp.ssl.server-name-bundles[0].bundle=beta")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				int port = port(context, "secure");
+				assertThat(OpensslClient.serverCertificate(port, "-servername", "beta.test")
+					.getSubjectX500Principal()
+					.getName()).isEqualTo("CN=beta.test");
+				assertThat(OpensslClient.serverCertificate(port).getSubjectX500Principal().getName())
+					.isEqualTo("CN=alpha.test");
 			});
 	}
 
@@ -246,6 +337,10 @@ class RawTcpSslIntegrationTests {
 				});
 				assertEchoes(old);
 				assertThat(peer(old).getSerialNumber()).isEqualTo(first.getSerialNumber());
+				if (OpensslClient.isAvailable()) {
+					assertThat(OpensslClient.serverCertificate(port).getSerialNumber())
+						.as("the serial openssl s_client sees").isEqualTo(second.getSerialNumber());
+				}
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				assertThat(registry.get("rawtcp.tls.reloads").tags("listener", "secure", "bundle", "server")
 					.functionCounter().count()).isGreaterThanOrEqualTo(1);
@@ -341,6 +436,37 @@ class RawTcpSslIntegrationTests {
 	}
 
 	@Test
+	void shouldRefuseAServerNameEntryWithoutItsHostOrListedTwiceNamingTheEntry() {
+		ApplicationContextRunner runner = this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.secure.port=0", "rawtcp.listeners.secure.ssl.bundle=server");
+		runner.withPropertyValues("rawtcp.listeners.secure.ssl.server-name-bundles[0].bundle=server")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidRawTcpConfigurationException.class)
+				.hasMessageContaining("rawtcp.listeners.secure.ssl.server-name-bundles[0].server-name"));
+		runner.withPropertyValues("rawtcp.listeners.secure.ssl.server-name-bundles[0].server-name=a.test",
+				"rawtcp.listeners.secure.ssl.server-name-bundles[0].bundle=server",
+				"rawtcp.listeners.secure.ssl.server-name-bundles[1].server-name=A.test",
+				"rawtcp.listeners.secure.ssl.server-name-bundles[1].bundle=server")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidRawTcpConfigurationException.class)
+				.hasMessageContaining("rawtcp.listeners.secure.ssl.server-name-bundles[1].server-name")
+				.hasMessageContaining("listed twice"));
+	}
+
+	@Test
+	void shouldRefuseClientAuthOnAPlaintextListenerNamingTheProperty() {
+		this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
+			.withPropertyValues("rawtcp.listeners.plain.port=0", "rawtcp.listeners.plain.ssl.client-auth=need")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidRawTcpConfigurationException.class)
+				.hasMessageContaining("rawtcp.listeners.plain.ssl.client-auth")
+				.hasMessageContaining("needs ssl.bundle"));
+	}
+
+	@Test
 	void shouldServePlaintextOnAListenerWhoseBundleIsBlankWhileTheOthersServeTls() throws Exception {
 		Path keyStore = TestCertificates.pkcs12(this.dir.resolve("server.p12"), "localhost");
 		this.runner.withUserConfiguration(EchoHandlerConfiguration.class)
@@ -421,6 +547,39 @@ class RawTcpSslIntegrationTests {
 			read += n;
 		}
 		assertThat(echoed).isEqualTo(LINE);
+	}
+
+	/**
+	 * Send random bytes while reading them back: a client that only wrote would fill both
+	 * directions' buffers and stall.
+	 */
+	private static void assertEchoesByteExact(Socket socket, int length) throws Exception {
+		byte[] payload = new byte[length];
+		new java.util.Random(length).nextBytes(payload);
+		java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+			try {
+				OutputStream out = socket.getOutputStream();
+				for (int offset = 0; offset < length; offset += 16 * 1024) {
+					out.write(payload, offset, Math.min(16 * 1024, length - offset));
+				}
+				out.flush();
+			}
+			catch (IOException ex) {
+				throw new java.io.UncheckedIOException(ex);
+			}
+		});
+		byte[] echoed = new byte[length];
+		InputStream in = socket.getInputStream();
+		int read = 0;
+		while (read < length) {
+			int n = in.read(echoed, read, length - read);
+			if (n < 0) {
+				throw new IOException("end of stream after " + read + " of " + length + " bytes");
+			}
+			read += n;
+		}
+		writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+		assertThat(java.util.Arrays.mismatch(echoed, payload)).as("first differing byte").isEqualTo(-1);
 	}
 
 	/**
