@@ -34,7 +34,8 @@ class DashboardTests extends SampleAppTestSupport {
 			"rawtcp_accept_queue_limit", "rawtcp_connections_active", "rawtcp_connections_accepted_total",
 			"rawtcp_bytes_received_bytes_total", "rawtcp_bytes_sent_bytes_total", "rawtcp_connections_closed_total",
 			"rawtcp_handler_errors_total", "rawtcp_accept_errors_total", "rawtcp_listen_overflows_total",
-			"rawtcp_listen_drops_total", "rawtcp_listener_state", "rawtcp_frame_errors_total");
+			"rawtcp_listen_drops_total", "rawtcp_listener_state", "rawtcp_frame_errors_total",
+			"rawtcp_proxy_header_errors_total");
 
 	/** Labels Prometheus attaches to every series of a target when it scrapes: never in the scrape itself. */
 	private static final Set<String> TARGET_LABELS = Set.of("job", "instance");

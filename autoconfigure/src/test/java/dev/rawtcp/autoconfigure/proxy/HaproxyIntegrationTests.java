@@ -44,6 +44,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.util.FileSystemUtils;
 
 import dev.rawtcp.Connection;
 import dev.rawtcp.ServerTls;
@@ -164,13 +165,16 @@ class HaproxyIntegrationTests {
 	}
 
 	@AfterAll
-	static void stopHaproxy() throws InterruptedException {
+	static void stopHaproxy() throws Exception {
 		if (process != null) {
 			// only the haproxy this class started, by its PID
 			process.destroy();
 			if (!process.waitFor(10, TimeUnit.SECONDS)) {
 				process.destroyForcibly();
 			}
+		}
+		if (directory != null) {
+			FileSystemUtils.deleteRecursively(directory);
 		}
 	}
 
@@ -390,6 +394,7 @@ class HaproxyIntegrationTests {
 			try (InputStream in = Files.newInputStream(keystore)) {
 				store.load(in, "secret".toCharArray());
 			}
+			FileSystemUtils.deleteRecursively(keystore.getParent());
 			KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
 			keys.init(store, "secret".toCharArray());
 			SSLContext context = SSLContext.getInstance("TLS");
