@@ -199,6 +199,24 @@ abstract class AbstractProxyProtocolTest extends TransportTestSupport {
 
 	@ParameterizedTest
 	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
+	void shouldReplayBytesThatOnlyBeganLikeAHeaderInOptionalMode(ListenerMode mode) throws Exception {
+		Listener listener = bind(mode, proxy(ProxyProtocolMode.OPTIONAL));
+		byte[] v2Prefix = new byte[] { 0x0D, 0x0A, 0x0D, 0x0A, 0x00, 'x', '\n' };
+		for (byte[] data : new byte[][] { "PROXIMITY\n".getBytes(StandardCharsets.US_ASCII), v2Prefix }) {
+			try (Socket socket = connect(listener)) {
+				socket.setTcpNoDelay(true);
+				for (byte b : data) {
+					write(socket, new byte[] { b });
+				}
+				assertThat(socket.getInputStream().readNBytes(data.length)).isEqualTo(data);
+				assertThat(next().header()).isEmpty();
+			}
+		}
+		assertNoErrors(listener.stats());
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
 	void shouldServeALocalHeaderWithTheSocketsOwnAddress(ListenerMode mode) throws Exception {
 		Listener listener = bind(mode, proxy(ProxyProtocolMode.REQUIRED));
 		try (Socket socket = connect(listener)) {
