@@ -48,7 +48,8 @@ final class ProxyPreamble {
 		}
 		long timeout = this.connection.listener().config.proxyHeaderTimeout().toNanos();
 		this.connection.loop().schedule(timeout, () -> {
-			if (!this.passed && !this.refused) {
+			// a connection closed meanwhile for another reason (a shutdown) is no header time-out
+			if (!this.passed && !this.refused && this.connection.isOpen()) {
 				refuse(ProxyHeaderError.TIMEOUT, "no complete PROXY header within "
 						+ java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timeout) + " ms (proxy-protocol.header-timeout)");
 			}

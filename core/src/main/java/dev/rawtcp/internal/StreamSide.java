@@ -50,7 +50,7 @@ final class StreamSide implements StreamChannel, StreamReadiness.Owner {
 			channel = new ProxyStreamChannel(channel, preamble);
 		}
 		if (tls != null) {
-			TlsStreamChannel secured = new TlsStreamChannel(this, this.connection, tls);
+			TlsStreamChannel secured = new TlsStreamChannel(channel, this.connection, tls);
 			secured.start();
 			channel = secured;
 		}

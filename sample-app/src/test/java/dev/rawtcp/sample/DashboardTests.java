@@ -36,7 +36,8 @@ class DashboardTests extends SampleAppTestSupport {
 			"rawtcp_handler_errors_total", "rawtcp_accept_errors_total", "rawtcp_listen_overflows_total",
 			"rawtcp_listen_drops_total", "rawtcp_listener_state", "rawtcp_frame_errors_total",
 			"rawtcp_tls_handshakes_total", "rawtcp_tls_handshake_time_seconds_sum",
-			"rawtcp_tls_handshake_time_seconds_count", "rawtcp_tls_reloads_total");
+			"rawtcp_tls_handshake_time_seconds_count", "rawtcp_tls_reloads_total",
+			"rawtcp_proxy_header_errors_total");
 
 	/** Labels Prometheus attaches to every series of a target when it scrapes: never in the scrape itself. */
 	private static final Set<String> TARGET_LABELS = Set.of("job", "instance");
