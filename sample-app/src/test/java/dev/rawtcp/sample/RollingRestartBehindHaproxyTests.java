@@ -1,6 +1,5 @@
 package dev.rawtcp.sample;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,27 +72,15 @@ class RollingRestartBehindHaproxyTests {
 
 	@BeforeAll
 	static void findHaproxy() {
-		List<String> dirs = new ArrayList<>(List.of("/usr/sbin", "/usr/local/sbin"));
-		dirs.addAll(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-		haproxy = dirs.stream()
-			.map((dir) -> Path.of(dir, "haproxy"))
-			.filter(Files::isExecutable)
-			.map(Path::toString)
-			.findFirst()
-			.orElse(null);
+		haproxy = Haproxy.find();
 		assumeTrue(haproxy != null, "haproxy is not installed (Debian package haproxy): rolling restart not tested");
 	}
 
 	@AfterEach
 	void stop() throws InterruptedException {
 		this.contexts.forEach(ConfigurableApplicationContext::close);
-		if (this.haproxyProcess != null) {
-			// the HAProxy this test started, by its own process handle (its PID), nothing else
-			this.haproxyProcess.destroy();
-			if (!this.haproxyProcess.waitFor(10, TimeUnit.SECONDS)) {
-				this.haproxyProcess.destroyForcibly();
-			}
-		}
+		// the HAProxy this test started, by its own process handle (its PID), nothing else
+		Haproxy.stop(this.haproxyProcess);
 	}
 
 	@Test
@@ -204,11 +191,7 @@ class RollingRestartBehindHaproxyTests {
 				    stats enable
 				    stats uri /stats
 				""".formatted(frontendPort, a.echoPort, a.managementPort, b.echoPort, b.managementPort, this.statsPort);
-		Path file = dir.resolve("haproxy.cfg");
-		Files.writeString(file, config);
-		this.haproxyProcess = new ProcessBuilder(haproxy, "-db", "-f", file.toString()).redirectErrorStream(true)
-			.redirectOutput(dir.resolve("haproxy.log").toFile())
-			.start();
+		this.haproxyProcess = Haproxy.start(haproxy, dir, config);
 		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
 			assertThat(this.haproxyProcess.isAlive()).as("haproxy: %s", Files.readString(dir.resolve("haproxy.log")))
 				.isTrue();

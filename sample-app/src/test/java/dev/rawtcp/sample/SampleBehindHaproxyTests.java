@@ -1,6 +1,5 @@
 package dev.rawtcp.sample;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,12 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,26 +34,13 @@ class SampleBehindHaproxyTests extends SampleAppTestSupport {
 
 	@BeforeAll
 	static void findHaproxy() {
-		List<String> dirs = new ArrayList<>(List.of("/usr/sbin", "/usr/local/sbin"));
-		dirs.addAll(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
-		haproxy = dirs.stream()
-			.map((dir) -> Path.of(dir, "haproxy"))
-			.filter(Files::isExecutable)
-			.map(Path::toString)
-			.findFirst()
-			.orElse(null);
+		haproxy = Haproxy.find();
 		assumeTrue(haproxy != null, "haproxy is not installed (Debian package haproxy): the sample behind it is not tested");
 	}
 
 	@AfterEach
 	void stopHaproxy() throws InterruptedException {
-		if (this.haproxyProcess != null) {
-			// the HAProxy this test started, by its own process handle, nothing else
-			this.haproxyProcess.destroy();
-			if (!this.haproxyProcess.waitFor(10, TimeUnit.SECONDS)) {
-				this.haproxyProcess.destroyForcibly();
-			}
-		}
+		Haproxy.stop(this.haproxyProcess);
 	}
 
 	@Test
@@ -78,11 +60,7 @@ class SampleBehindHaproxyTests extends SampleAppTestSupport {
 				backend sample
 				    server echo 127.0.0.1:%d send-proxy-v2
 				""".formatted(frontendPort, this.echoPort);
-		Path file = dir.resolve("haproxy.cfg");
-		Files.writeString(file, config);
-		this.haproxyProcess = new ProcessBuilder(haproxy, "-db", "-f", file.toString()).redirectErrorStream(true)
-			.redirectOutput(dir.resolve("haproxy.log").toFile())
-			.start();
+		this.haproxyProcess = Haproxy.start(haproxy, dir, config);
 		try (Socket client = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
 			.until(() -> connectAndEcho(frontendPort), (socket) -> socket != null)) {
 			String clientAddress = "127.0.0.1:" + client.getLocalPort();
