@@ -20,6 +20,9 @@ public final class DeadlineQueue {
 
 	private int size;
 
+	/** The most entries {@link #runDue(long)} tells in one call. */
+	static final int MAX_PER_RUN = 64;
+
 	/** @return the earliest deadline, {@link Long#MAX_VALUE} if none is scheduled */
 	public long nextDeadline() {
 		Entry head = this.heap[0];
@@ -78,16 +81,19 @@ public final class DeadlineQueue {
 	}
 
 	/**
-	 * Take out every entry whose deadline has passed and tell it, earliest first. An entry
-	 * may schedule itself again from {@link Expiry#expired(long)}: after {@code now}, or it
-	 * expires again in the same call.
+	 * Take out the entries whose deadline has passed and tell them, earliest first, at most
+	 * {@link #MAX_PER_RUN} of them: when a thousand connections reach a deadline together
+	 * (peers that all started at once), the loop closes a batch, serves its sockets, and comes
+	 * back for the next (the earliest deadline has passed, so it does not wait), instead of
+	 * keeping every other connection waiting for the whole burst. An entry may schedule itself
+	 * again from {@link Expiry#expired(long)}: after {@code now}, or it expires again.
 	 * @param now the current {@link System#nanoTime()}
 	 * @return how many expired
 	 */
 	public int runDue(long now) {
 		int expired = 0;
 		Entry head;
-		while (this.size > 0 && (head = this.heap[0]) != null && now - head.deadline >= 0) {
+		while (expired < MAX_PER_RUN && this.size > 0 && (head = this.heap[0]) != null && now - head.deadline >= 0) {
 			cancel(head);
 			expired++;
 			head.expiry.expired(now);

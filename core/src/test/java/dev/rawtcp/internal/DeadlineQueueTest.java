@@ -130,4 +130,21 @@ class DeadlineQueueTest {
 		assertThat(entries).noneMatch(DeadlineQueue.Entry::isScheduled);
 	}
 
+	@Test
+	void shouldTellAtMostABatchPerRunSoThatABurstOfDeadlinesLetsTheLoopServeInBetween() {
+		List<Long> fired = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			this.queue.schedule(new DeadlineQueue.Entry((now) -> fired.add(now)), 100);
+		}
+		assertThat(this.queue.runDue(100)).isEqualTo(DeadlineQueue.MAX_PER_RUN);
+		assertThat(this.queue.nextDeadline()).isEqualTo(100);
+		int runs = 1;
+		while (this.queue.size() > 0) {
+			this.queue.runDue(101);
+			runs++;
+		}
+		assertThat(fired).hasSize(200);
+		assertThat(runs).isEqualTo((200 + DeadlineQueue.MAX_PER_RUN - 1) / DeadlineQueue.MAX_PER_RUN);
+	}
+
 }
