@@ -228,6 +228,25 @@ public abstract class AbstractTlsEchoTest extends TlsTestSupport {
 
 	@ParameterizedTest(name = "{0}")
 	@EnumSource(value = ListenerMode.class, names = { "THREAD_PER_CONNECTION" })
+	void shouldHoldNoPooledBufferWhileIdleInStreamMode(ListenerMode mode) throws Exception {
+		Listener listener = bindEcho(config("idle").tls(serverTls()), mode);
+		dev.rawtcp.internal.BufferPool pool = ((dev.rawtcp.internal.AbstractEventLoopGroup<?>) group()).streamBuffers();
+		SSLSocket[] sockets = new SSLSocket[10];
+		for (int i = 0; i < sockets.length; i++) {
+			sockets[i] = connectTls(listener, (i % 2 == 0) ? "TLSv1.3" : "TLSv1.2");
+			assertThat(echo(sockets[i], random(30_000, i))).isEqualTo(random(30_000, i));
+		}
+		// every handler parked in a read: no ciphertext, plaintext or output buffer held
+		Awaitility.await().untilAsserted(() -> assertThat(pool.lent()).as("buffers lent").isZero());
+		for (SSLSocket socket : sockets) {
+			socket.close();
+		}
+		Awaitility.await().until(() -> listener.activeConnections() == 0);
+		assertThat(pool.lent()).isZero();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(value = ListenerMode.class, names = { "THREAD_PER_CONNECTION" })
 	void shouldRefuseConnectionWriteFromAnotherThreadInStreamMode(ListenerMode mode) throws Exception {
 		CompletableFuture<Connection> opened = new CompletableFuture<>();
 		Listener listener = bindEcho(config("refuse").tls(serverTls()), mode, opened::complete);
