@@ -202,7 +202,7 @@ final class LoopTls {
 						return false;
 					}
 				}
-				case NEED_TASK -> runTasks(e);
+				case NEED_TASK -> TlsHandshake.runTasks(e);
 				case FINISHED, NOT_HANDSHAKING -> {
 					return finished(e);
 				}
@@ -279,7 +279,7 @@ final class LoopTls {
 		HandshakeStatus s = status;
 		while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
 			if (s == HandshakeStatus.NEED_TASK) {
-				runTasks(e);
+				TlsHandshake.runTasks(e);
 			}
 			else {
 				wrapOut(EMPTY);
@@ -287,13 +287,6 @@ final class LoopTls {
 			s = e.getHandshakeStatus();
 		}
 		return this.connection.isOpen();
-	}
-
-	private static void runTasks(SSLEngine e) {
-		Runnable task;
-		while ((task = e.getDelegatedTask()) != null) {
-			task.run();
-		}
 	}
 
 	// Outbound
@@ -332,24 +325,11 @@ final class LoopTls {
 
 	/** Wrap {@code src} (or a handshake message, when empty) into records and send them. */
 	private void wrapOut(ByteBuffer src) throws SSLException {
-		SSLEngine e = this.engine;
 		ByteBuffer out = BUFFERS.get().cipher;
-		int packet = e.getSession().getPacketBufferSize();
 		boolean progress;
 		do {
 			out.clear();
-			progress = false;
-			while (out.remaining() >= packet) {
-				SSLEngineResult result = e.wrap(src, out);
-				if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
-					break;
-				}
-				progress = true;
-				if (result.getStatus() == SSLEngineResult.Status.CLOSED
-						|| (!src.hasRemaining() && result.getHandshakeStatus() != HandshakeStatus.NEED_WRAP)) {
-					break;
-				}
-			}
+			progress = TlsHandshake.wrapRecords(this.engine, src, out);
 			out.flip();
 			this.side.writeRaw(out);
 		}

@@ -96,7 +96,7 @@ final class TlsStreamChannel implements StreamChannel {
 						}
 					}
 					case NEED_WRAP -> wrapAndSend(EMPTY);
-					case NEED_TASK -> runTasks(e);
+					case NEED_TASK -> TlsHandshake.runTasks(e);
 					case FINISHED, NOT_HANDSHAKING -> {
 						if (!this.handshake.succeeded(e)) {
 							throw new SocketTimeoutException("TLS handshake timed out");
@@ -171,13 +171,6 @@ final class TlsStreamChannel implements StreamChannel {
 		}
 		finally {
 			src.compact();
-		}
-	}
-
-	private static void runTasks(SSLEngine e) {
-		Runnable task;
-		while ((task = e.getDelegatedTask()) != null) {
-			task.run();
 		}
 	}
 
@@ -303,7 +296,7 @@ final class TlsStreamChannel implements StreamChannel {
 		HandshakeStatus s = status;
 		while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
 			if (s == HandshakeStatus.NEED_TASK) {
-				runTasks(e);
+				TlsHandshake.runTasks(e);
 			}
 			else {
 				wrapAndSend(EMPTY);
@@ -332,22 +325,10 @@ final class TlsStreamChannel implements StreamChannel {
 		StreamBuffer netOut = this.raw.takeBuffer();
 		try {
 			ByteBuffer o = netOut.buffer();
-			int packet = e.getSession().getPacketBufferSize();
 			boolean progress;
 			do {
 				o.clear();
-				progress = false;
-				while (o.remaining() >= packet) {
-					SSLEngineResult result = e.wrap(src, o);
-					if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
-						break;
-					}
-					progress = true;
-					if (result.getStatus() == SSLEngineResult.Status.CLOSED
-							|| (!src.hasRemaining() && result.getHandshakeStatus() != HandshakeStatus.NEED_WRAP)) {
-						break;
-					}
-				}
+				progress = TlsHandshake.wrapRecords(e, src, o);
 				o.flip();
 				while (o.hasRemaining()) {
 					if (this.raw.write(netOut) == 0) {
