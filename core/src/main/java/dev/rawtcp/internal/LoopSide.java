@@ -235,9 +235,11 @@ final class LoopSide {
 			this.tls.closing();
 			return false;
 		}
-		if (this.streamTls && this.readiness != null && this.connection.tls().isPresent()) {
+		StreamReadiness r = this.readiness;
+		if (this.streamTls && r != null && this.connection.tls().isPresent()) {
 			this.connection.lastActivity = this.connection.loop().now();
-			this.readiness.wake();
+			// woken once the close has begun (the caller changes the state after this), or it parks again
+			this.connection.loop().execute(r::wake);
 			return true;
 		}
 		return false;

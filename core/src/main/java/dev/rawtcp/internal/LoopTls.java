@@ -20,8 +20,8 @@ import dev.rawtcp.TlsHandshakeFailure;
  * time; what the handler writes is wrapped into the loop's ciphertext buffer and goes through
  * the connection's ordinary write path (socket, or write queue), so water marks and limits count
  * the bytes that really leave. The handler's {@code onOpen} runs once the handshake finished,
- * so no plaintext is ever read or written before. A record cut by a read waits in a small
- * buffer lent by the loop while the connection has one. Internal.
+ * so no plaintext is ever read or written before. Ciphertext is unwrapped from a heap buffer
+ * lent by the loop, where a record cut by a read waits until it is complete. Internal.
  */
 final class LoopTls {
 
@@ -39,7 +39,7 @@ final class LoopTls {
 
 	private @Nullable SSLEngine engine;
 
-	/** Ciphertext read but not unwrapped yet (a partial record, or what waits while reads are paused); write mode. */
+	/** Ciphertext read and not unwrapped yet (a partial record, or what waits while reads are paused); write mode. */
 	private @Nullable ByteBuffer pendingIn;
 
 	/** Plaintext written before the handshake finished. */
@@ -71,7 +71,9 @@ final class LoopTls {
 	// Inbound
 
 	/**
-	 * Ciphertext arrived.
+	 * Ciphertext arrived. It is copied, a buffer at a time, into a heap buffer lent by the loop
+	 * and unwrapped from there: the JDK's ciphers allocate temporary arrays for every record
+	 * they read from a direct buffer (as the socket's read buffer is), not from a heap one.
 	 * @param raw the bytes read, position to limit; consumed or kept
 	 */
 	void received(ByteBuffer raw) {
@@ -80,11 +82,8 @@ final class LoopTls {
 		}
 		ByteBuffer held = this.pendingIn;
 		if (held == null) {
-			process(raw);
-			if (raw.hasRemaining() && !this.inboundDone && this.connection.isOpen()) {
-				keep(raw);
-			}
-			return;
+			held = BUFFERS.get().takePending();
+			this.pendingIn = held;
 		}
 		while (raw.hasRemaining() && !this.inboundDone) {
 			if (!held.hasRemaining()) {
@@ -92,7 +91,8 @@ final class LoopTls {
 				held = grow(held, raw.remaining());
 			}
 			int n = Math.min(held.remaining(), raw.remaining());
-			held.put(raw.slice(raw.position(), n));
+			held.put(held.position(), raw, raw.position(), n);
+			held.position(held.position() + n);
 			raw.position(raw.position() + n);
 			held.flip();
 			process(held);
@@ -131,14 +131,6 @@ final class LoopTls {
 			held.compact();
 			releaseIfEmpty();
 		}
-	}
-
-	private void keep(ByteBuffer raw) {
-		Buffers buffers = BUFFERS.get();
-		ByteBuffer held = (raw.remaining() <= Buffers.PENDING_SIZE) ? buffers.takePending()
-				: ByteBuffer.allocate(raw.remaining() + Buffers.PENDING_SIZE);
-		held.put(raw);
-		this.pendingIn = held;
 	}
 
 	private ByteBuffer grow(ByteBuffer held, int more) {
@@ -210,7 +202,7 @@ final class LoopTls {
 						return false;
 					}
 				}
-				case NEED_TASK -> runTasks(e);
+				case NEED_TASK -> TlsHandshake.runTasks(e);
 				case FINISHED, NOT_HANDSHAKING -> {
 					return finished(e);
 				}
@@ -287,7 +279,7 @@ final class LoopTls {
 		HandshakeStatus s = status;
 		while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
 			if (s == HandshakeStatus.NEED_TASK) {
-				runTasks(e);
+				TlsHandshake.runTasks(e);
 			}
 			else {
 				wrapOut(EMPTY);
@@ -295,13 +287,6 @@ final class LoopTls {
 			s = e.getHandshakeStatus();
 		}
 		return this.connection.isOpen();
-	}
-
-	private static void runTasks(SSLEngine e) {
-		Runnable task;
-		while ((task = e.getDelegatedTask()) != null) {
-			task.run();
-		}
 	}
 
 	// Outbound
@@ -340,24 +325,11 @@ final class LoopTls {
 
 	/** Wrap {@code src} (or a handshake message, when empty) into records and send them. */
 	private void wrapOut(ByteBuffer src) throws SSLException {
-		SSLEngine e = this.engine;
 		ByteBuffer out = BUFFERS.get().cipher;
-		int packet = e.getSession().getPacketBufferSize();
 		boolean progress;
 		do {
 			out.clear();
-			progress = false;
-			while (out.remaining() >= packet) {
-				SSLEngineResult result = e.wrap(src, out);
-				if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
-					break;
-				}
-				progress = true;
-				if (result.getStatus() == SSLEngineResult.Status.CLOSED
-						|| (!src.hasRemaining() && result.getHandshakeStatus() != HandshakeStatus.NEED_WRAP)) {
-					break;
-				}
-			}
+			progress = TlsHandshake.wrapRecords(this.engine, src, out);
 			out.flip();
 			this.side.writeRaw(out);
 		}

@@ -1,5 +1,6 @@
 package dev.rawtcp.internal;
 
+import java.nio.ByteBuffer;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
@@ -10,6 +11,8 @@ import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -139,6 +142,43 @@ final class TlsHandshake {
 		this.connection.listener().stats.tls().recordFailed(TlsHandshakeFailure.RENEGOTIATION);
 		this.connection.listener().log().tlsHandshakeFailed(this.connection.remoteAddress(),
 				TlsHandshakeFailure.RENEGOTIATION, "the peer asked to renegotiate; closing");
+	}
+
+	/**
+	 * Wrap as many records of {@code src} (or, when it is empty, the engine's next handshake or
+	 * alert messages) as {@code out} has room for.
+	 * @param engine the engine
+	 * @param src the plaintext; consumed as far as it was wrapped
+	 * @param out where the records go, position to limit
+	 * @return whether anything was consumed or produced
+	 * @throws SSLException if the engine failed
+	 */
+	static boolean wrapRecords(SSLEngine engine, ByteBuffer src, ByteBuffer out) throws SSLException {
+		int packet = engine.getSession().getPacketBufferSize();
+		boolean progress = false;
+		while (out.remaining() >= packet) {
+			SSLEngineResult result = engine.wrap(src, out);
+			if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
+				break;
+			}
+			progress = true;
+			if (result.getStatus() == SSLEngineResult.Status.CLOSED
+					|| (!src.hasRemaining() && result.getHandshakeStatus() != HandshakeStatus.NEED_WRAP)) {
+				break;
+			}
+		}
+		return progress;
+	}
+
+	/**
+	 * Run the tasks the engine delegates (certificate checks, key agreement) on this thread.
+	 * @param engine the engine
+	 */
+	static void runTasks(SSLEngine engine) {
+		Runnable task;
+		while ((task = engine.getDelegatedTask()) != null) {
+			task.run();
+		}
 	}
 
 	static TlsHandshakeFailure classify(Throwable ex, boolean established) {

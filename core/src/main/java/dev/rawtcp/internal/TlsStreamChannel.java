@@ -21,8 +21,10 @@ import dev.rawtcp.TlsHandshakeFailure;
  * TLS between the socket and a thread-per-connection handler: a {@link StreamChannel} that
  * reads and writes plaintext over the connection's own channel, on the handler thread, which
  * alone uses the engine. The handshake runs in {@link #open()}, before the handler is called;
- * when the handler returns a close_notify goes out before the FIN. Its three buffers come from
- * the group's pool and go back when the handler is done. Internal.
+ * when the handler returns a close_notify goes out before the FIN. Its buffers come from the
+ * group's pool and are held only while they hold something (ciphertext of a record cut by a
+ * read, plaintext not handed over yet) or a write is under way, as the stream's own are: an
+ * idle connection parked in a read holds none. Internal.
  */
 final class TlsStreamChannel extends ForwardingStreamChannel {
 
@@ -34,13 +36,10 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 
 	private @Nullable SSLEngine engine;
 
-	/** Ciphertext read and not unwrapped yet; write mode. */
+	/** Ciphertext read and not unwrapped yet, write mode; held while it holds some, or a read is under way. */
 	private @Nullable StreamBuffer in;
 
-	/** Ciphertext to send; read mode while sending. */
-	private @Nullable StreamBuffer out;
-
-	/** Plaintext unwrapped and not handed over yet (when the reader's buffer had no room for a record); read mode. */
+	/** Plaintext unwrapped and not handed over yet (the reader's buffer had no room for a record), read mode. */
 	private @Nullable StreamBuffer plain;
 
 	private boolean inboundDone;
@@ -62,13 +61,8 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 	public void open() throws IOException {
 		// what lies under TLS first (a PROXY header)
 		this.raw.open();
-		StreamBuffer netIn = this.raw.takeBuffer();
-		this.in = netIn;
-		this.out = this.raw.takeBuffer();
-		StreamBuffer p = this.raw.takeBuffer();
-		p.buffer().clear().limit(0);
-		this.plain = p;
-		netIn.buffer().clear();
+		StreamBuffer netIn = inBuffer();
+		StreamBuffer p = plainBuffer();
 		try {
 			SSLEngine e = newEngine(netIn.buffer());
 			this.engine = e;
@@ -86,11 +80,12 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 						}
 					}
 					case NEED_WRAP -> wrapAndSend(EMPTY);
-					case NEED_TASK -> runTasks(e);
+					case NEED_TASK -> TlsHandshake.runTasks(e);
 					case FINISHED, NOT_HANDSHAKING -> {
 						if (!this.handshake.succeeded(e)) {
 							throw new SocketTimeoutException("TLS handshake timed out");
 						}
+						releaseIdle();
 						return;
 					}
 				}
@@ -163,16 +158,9 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 		}
 	}
 
-	private static void runTasks(SSLEngine e) {
-		Runnable task;
-		while ((task = e.getDelegatedTask()) != null) {
-			task.run();
-		}
-	}
-
 	private void sendAlert() {
 		SSLEngine e = this.engine;
-		if (e == null || this.out == null) {
+		if (e == null) {
 			return;
 		}
 		e.closeOutbound();
@@ -188,40 +176,82 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 
 	@Override
 	public int read(StreamBuffer dst) throws IOException {
-		ByteBuffer waiting = this.plain.buffer();
-		if (waiting.hasRemaining()) {
-			return copy(waiting, dst.buffer());
+		StreamBuffer held = this.plain;
+		if (held != null && held.buffer().hasRemaining()) {
+			int n = copy(held.buffer(), dst.buffer());
+			releaseIdle();
+			return n;
 		}
 		if (this.inboundDone) {
 			return -1;
 		}
 		SSLEngine e = this.engine;
 		int room = e.getSession().getApplicationBufferSize();
+		inBuffer();
 		while (true) {
 			boolean direct = dst.buffer().remaining() >= room;
-			ByteBuffer target = direct ? dst.buffer() : waiting.clear();
-			SSLEngineResult result = unwrap(e, target);
+			ByteBuffer waiting = direct ? null : plainBuffer().buffer();
+			SSLEngineResult result = unwrap(e, direct ? dst.buffer() : waiting.clear());
 			if (!direct) {
 				waiting.flip();
 			}
 			switch (result.getStatus()) {
 				case CLOSED -> {
 					this.inboundDone = true;
+					releaseIdle();
 					return -1;
 				}
 				case BUFFER_UNDERFLOW -> {
 					int n = readSome();
 					if (n <= 0) {
+						// nothing more now: give the buffers back before the caller parks
+						releaseIdle();
 						return n;
 					}
 				}
 				default -> {
 					afterHandshakeMessage(e, result.getHandshakeStatus());
 					if (result.bytesProduced() > 0) {
-						return direct ? result.bytesProduced() : copy(waiting, dst.buffer());
+						int n = direct ? result.bytesProduced() : copy(waiting, dst.buffer());
+						releaseIdle();
+						return n;
 					}
 				}
 			}
+		}
+	}
+
+	private StreamBuffer inBuffer() {
+		StreamBuffer held = this.in;
+		if (held == null) {
+			held = this.raw.takeBuffer();
+			held.buffer().clear();
+			this.in = held;
+		}
+		return held;
+	}
+
+	private StreamBuffer plainBuffer() {
+		StreamBuffer held = this.plain;
+		if (held == null) {
+			held = this.raw.takeBuffer();
+			held.buffer().clear().limit(0);
+			this.plain = held;
+		}
+		return held;
+	}
+
+	/** Give back the buffers that hold nothing: no ciphertext waits, all plaintext was handed over. */
+	private void releaseIdle() {
+		StreamBuffer netIn = this.in;
+		if (netIn != null && netIn.buffer().position() == 0) {
+			this.in = null;
+			this.raw.giveBuffer(netIn);
+		}
+		StreamBuffer p = this.plain;
+		if (p != null && !p.buffer().hasRemaining()) {
+			this.plain = null;
+			this.raw.giveBuffer(p);
 		}
 	}
 
@@ -250,7 +280,7 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 		HandshakeStatus s = status;
 		while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
 			if (s == HandshakeStatus.NEED_TASK) {
-				runTasks(e);
+				TlsHandshake.runTasks(e);
 			}
 			else {
 				wrapAndSend(EMPTY);
@@ -276,37 +306,31 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 	/** Wrap everything in {@code src} (or the handshake's next messages) and send it, parking while the socket is full. */
 	private void wrapAndSend(ByteBuffer src) throws IOException {
 		SSLEngine e = this.engine;
-		StreamBuffer netOut = this.out;
-		ByteBuffer o = netOut.buffer();
-		int packet = e.getSession().getPacketBufferSize();
-		boolean progress;
-		do {
-			o.clear();
-			progress = false;
-			while (o.remaining() >= packet) {
-				SSLEngineResult result = e.wrap(src, o);
-				if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
-					break;
-				}
-				progress = true;
-				if (result.getStatus() == SSLEngineResult.Status.CLOSED
-						|| (!src.hasRemaining() && result.getHandshakeStatus() != HandshakeStatus.NEED_WRAP)) {
-					break;
+		StreamBuffer netOut = this.raw.takeBuffer();
+		try {
+			ByteBuffer o = netOut.buffer();
+			boolean progress;
+			do {
+				o.clear();
+				progress = TlsHandshake.wrapRecords(e, src, o);
+				o.flip();
+				while (o.hasRemaining()) {
+					if (this.raw.write(netOut) == 0) {
+						this.raw.awaitWritable();
+					}
 				}
 			}
-			o.flip();
-			while (o.hasRemaining()) {
-				if (this.raw.write(netOut) == 0) {
-					this.raw.awaitWritable();
-				}
-			}
+			while (progress && src.hasRemaining());
 		}
-		while (progress && src.hasRemaining());
+		finally {
+			this.raw.giveBuffer(netOut);
+		}
 	}
 
 	@Override
 	public boolean awaitReadable(long deadlineNanos) throws IOException {
-		return this.plain.buffer().hasRemaining() || this.raw.awaitReadable(deadlineNanos);
+		StreamBuffer held = this.plain;
+		return (held != null && held.buffer().hasRemaining()) || this.raw.awaitReadable(deadlineNanos);
 	}
 
 	// The end
@@ -345,13 +369,12 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 	}
 
 	private void release() {
-		for (StreamBuffer b : new StreamBuffer[] { this.in, this.out, this.plain }) {
+		for (StreamBuffer b : new StreamBuffer[] { this.in, this.plain }) {
 			if (b != null) {
 				this.raw.giveBuffer(b);
 			}
 		}
 		this.in = null;
-		this.out = null;
 		this.plain = null;
 	}
 

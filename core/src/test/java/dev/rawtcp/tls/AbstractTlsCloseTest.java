@@ -148,6 +148,21 @@ public abstract class AbstractTlsCloseTest extends TlsTestSupport {
 
 	@ParameterizedTest(name = "{0}")
 	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
+	void shouldSendCloseNotifyWhenClosedFromAnotherThread(ListenerMode mode) throws Exception {
+		CompletableFuture<Connection> opened = new CompletableFuture<>();
+		Listener listener = bindEcho(config("close-elsewhere").tls(serverTls()), mode, opened::complete);
+		Recorded client = connectRecorded(listener, "TLSv1.3");
+		assertThat(echo(client.socket(), new byte[] { 1 })).containsExactly(1);
+		// in thread-per-connection mode the handler is parked in a read: it sends the close_notify, then the FIN
+		opened.get(10, TimeUnit.SECONDS).close();
+		assertThat(client.socket().getInputStream().read()).isEqualTo(-1);
+		assertThat(client.endsWithAlert(1)).as("the server's last record is its close_notify").isTrue();
+		client.socket().close();
+		Awaitility.await().until(() -> listener.stats().closed(CloseReason.NORMAL) == 1);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(value = ListenerMode.class, names = { "EVENT_LOOP", "THREAD_PER_CONNECTION" })
 	void shouldEchoUntilTheClientClosesWhileTheServerStillWrites(ListenerMode mode) throws Exception {
 		// a big echo the client stops reading half way: the server's writes back up, then the client closes
 		Listener listener = bindEcho(config("abandon").tls(serverTls()), mode);
