@@ -23,10 +23,21 @@ public final class DeadlineQueue {
 	/** The most entries {@link #runDue(long)} tells in one call. */
 	static final int MAX_PER_RUN = 64;
 
-	/** @return the earliest deadline, {@link Long#MAX_VALUE} if none is scheduled */
+	/** After a full batch with more due, the next batch waits this long. */
+	static final long BATCH_PAUSE_NANOS = 1_000_000;
+
+	/** A full batch left more due: the next runs from {@link #pacedUntil}. */
+	private boolean paced;
+
+	private long pacedUntil;
+
+	/** @return the earliest deadline (or the end of the pause after a full batch), {@link Long#MAX_VALUE} if none */
 	public long nextDeadline() {
 		Entry head = this.heap[0];
-		return (this.size > 0 && head != null) ? head.deadline : Long.MAX_VALUE;
+		if (this.size == 0 || head == null) {
+			return Long.MAX_VALUE;
+		}
+		return (this.paced && head.deadline - this.pacedUntil < 0) ? this.pacedUntil : head.deadline;
 	}
 
 	/** @return how many entries are scheduled */
@@ -84,13 +95,17 @@ public final class DeadlineQueue {
 	 * Take out the entries whose deadline has passed and tell them, earliest first, at most
 	 * {@link #MAX_PER_RUN} of them: when a thousand connections reach a deadline together
 	 * (peers that all started at once), the loop closes a batch, serves its sockets, and comes
-	 * back for the next (the earliest deadline has passed, so it does not wait), instead of
-	 * keeping every other connection waiting for the whole burst. An entry may schedule itself
+	 * back for the next a millisecond later ({@link #BATCH_PAUSE_NANOS}: what a batch wakes,
+	 * handler threads among them, has run by then), instead of keeping every other connection
+	 * waiting for the whole burst. An entry may schedule itself
 	 * again from {@link Expiry#expired(long)}: after {@code now}, or it expires again.
 	 * @param now the current {@link System#nanoTime()}
 	 * @return how many expired
 	 */
 	public int runDue(long now) {
+		if (this.paced && now - this.pacedUntil < 0) {
+			return 0;
+		}
 		int expired = 0;
 		Entry head;
 		while (expired < MAX_PER_RUN && this.size > 0 && (head = this.heap[0]) != null && now - head.deadline >= 0) {
@@ -98,6 +113,9 @@ public final class DeadlineQueue {
 			expired++;
 			head.expiry.expired(now);
 		}
+		head = this.heap[0];
+		this.paced = expired == MAX_PER_RUN && this.size > 0 && head != null && now - head.deadline >= 0;
+		this.pacedUntil = now + BATCH_PAUSE_NANOS;
 		return expired;
 	}
 

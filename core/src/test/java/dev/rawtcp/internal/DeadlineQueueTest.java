@@ -137,12 +137,17 @@ class DeadlineQueueTest {
 			this.queue.schedule(new DeadlineQueue.Entry((now) -> fired.add(now)), 100);
 		}
 		assertThat(this.queue.runDue(100)).isEqualTo(DeadlineQueue.MAX_PER_RUN);
-		assertThat(this.queue.nextDeadline()).isEqualTo(100);
+		// the next batch waits for the pause
+		assertThat(this.queue.nextDeadline()).isEqualTo(100 + DeadlineQueue.BATCH_PAUSE_NANOS);
+		assertThat(this.queue.runDue(101)).isZero();
+		long now = 100;
 		int runs = 1;
 		while (this.queue.size() > 0) {
-			this.queue.runDue(101);
+			now += DeadlineQueue.BATCH_PAUSE_NANOS;
+			assertThat(this.queue.runDue(now)).isPositive();
 			runs++;
 		}
+		assertThat(this.queue.nextDeadline()).isEqualTo(Long.MAX_VALUE);
 		assertThat(fired).hasSize(200);
 		assertThat(runs).isEqualTo((200 + DeadlineQueue.MAX_PER_RUN - 1) / DeadlineQueue.MAX_PER_RUN);
 	}
