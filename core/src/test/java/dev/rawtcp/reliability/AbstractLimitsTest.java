@@ -194,9 +194,12 @@ abstract class AbstractLimitsTest extends ReliabilityTestSupport {
 		try (Bystander bystander = Bystander.start(connect(listener), codec::message)) {
 			Socket attacker = connect(listener);
 			// what the bystander's round trips cost the server, to tell the attack's cost from theirs
+			// (after 50 rounds of warm-up, so that the compiler's first work is not counted as theirs)
+			long warmUp = bystander.rounds();
+			await().atMost(AWAIT).until(() -> bystander.rounds() >= warmUp + 50);
 			long baseCpu = serverCpuNanos();
 			long baseRounds = bystander.rounds();
-			await().atMost(AWAIT).until(() -> bystander.rounds() >= baseRounds + 100);
+			await().atMost(AWAIT).until(() -> bystander.rounds() >= baseRounds + 150);
 			double cpuPerRound = (serverCpuNanos() - baseCpu) / (double) (bystander.rounds() - baseRounds);
 			long roundsBefore = bystander.rounds();
 			long cpuBefore = serverCpuNanos();
