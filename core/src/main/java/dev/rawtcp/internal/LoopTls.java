@@ -27,7 +27,7 @@ final class LoopTls {
 
 	private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-	private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+	private static final ThreadLocal<Buffers> LOOP_BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
 	private final LoopSide side;
 
@@ -36,6 +36,11 @@ final class LoopTls {
 	private final AbstractConnection connection;
 
 	private final TlsHandshake handshake;
+
+	private final TlsHandshake.Send<SSLException> sendHandshake = () -> wrapOut(EMPTY);
+
+	/** The loop's buffers, looked up once (the connection stays on its loop). */
+	private @Nullable Buffers buffers;
 
 	private @Nullable SSLEngine engine;
 
@@ -64,8 +69,14 @@ final class LoopTls {
 		this.handshake.start();
 	}
 
-	boolean established() {
-		return this.established;
+	/** @return the buffers of the loop this runs on (loop thread only) */
+	private Buffers buffers() {
+		Buffers b = this.buffers;
+		if (b == null) {
+			b = LOOP_BUFFERS.get();
+			this.buffers = b;
+		}
+		return b;
 	}
 
 	// Inbound
@@ -82,7 +93,7 @@ final class LoopTls {
 		}
 		ByteBuffer held = this.pendingIn;
 		if (held == null) {
-			held = BUFFERS.get().takePending();
+			held = buffers().takePending();
 			this.pendingIn = held;
 		}
 		while (raw.hasRemaining() && !this.inboundDone) {
@@ -137,7 +148,7 @@ final class LoopTls {
 		ByteBuffer bigger = ByteBuffer.allocate(held.position() + more + Buffers.PENDING_SIZE);
 		held.flip();
 		bigger.put(held);
-		BUFFERS.get().givePending(held);
+		buffers().givePending(held);
 		this.pendingIn = bigger;
 		return bigger;
 	}
@@ -146,7 +157,7 @@ final class LoopTls {
 		ByteBuffer held = this.pendingIn;
 		if (held != null && held.position() == 0) {
 			this.pendingIn = null;
-			BUFFERS.get().givePending(held);
+			buffers().givePending(held);
 		}
 	}
 
@@ -181,7 +192,7 @@ final class LoopTls {
 			e = this.handshake.newEngine(hello);
 			this.engine = e;
 		}
-		ByteBuffer plain = BUFFERS.get().plain;
+		ByteBuffer plain = buffers().plain;
 		while (!this.handshake.ended()) {
 			HandshakeStatus status = e.getHandshakeStatus();
 			switch (status) {
@@ -231,7 +242,7 @@ final class LoopTls {
 
 	private void unwrapAndDeliver(ByteBuffer src) throws SSLException {
 		SSLEngine e = this.engine;
-		ByteBuffer plain = BUFFERS.get().plain;
+		ByteBuffer plain = buffers().plain;
 		int room = e.getSession().getApplicationBufferSize();
 		while (src.hasRemaining() && canRead()) {
 			plain.clear();
@@ -246,7 +257,13 @@ final class LoopTls {
 					this.inboundDone = true;
 					break;
 				}
-				if (!afterHandshakeMessage(e, result.getHandshakeStatus())) {
+				if (!this.handshake.answer(e, result.getHandshakeStatus(), this.sendHandshake)) {
+					// a renegotiation: refused
+					this.inboundDone = true;
+					this.connection.forceClose(CloseReason.ERROR);
+					return;
+				}
+				if (!this.connection.isOpen()) {
 					return;
 				}
 			}
@@ -263,30 +280,6 @@ final class LoopTls {
 				return;
 			}
 		}
-	}
-
-	/** A post-handshake message (a TLS 1.3 key update or ticket) is answered; a renegotiation is refused. */
-	private boolean afterHandshakeMessage(SSLEngine e, HandshakeStatus status) throws SSLException {
-		if (status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED) {
-			return true;
-		}
-		if (!"TLSv1.3".equals(e.getSession().getProtocol())) {
-			this.handshake.renegotiationRefused();
-			this.inboundDone = true;
-			this.connection.forceClose(CloseReason.ERROR);
-			return false;
-		}
-		HandshakeStatus s = status;
-		while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
-			if (s == HandshakeStatus.NEED_TASK) {
-				TlsHandshake.runTasks(e);
-			}
-			else {
-				wrapOut(EMPTY);
-			}
-			s = e.getHandshakeStatus();
-		}
-		return this.connection.isOpen();
 	}
 
 	// Outbound
@@ -325,7 +318,7 @@ final class LoopTls {
 
 	/** Wrap {@code src} (or a handshake message, when empty) into records and send them. */
 	private void wrapOut(ByteBuffer src) throws SSLException {
-		ByteBuffer out = BUFFERS.get().cipher;
+		ByteBuffer out = buffers().cipher;
 		boolean progress;
 		do {
 			out.clear();
@@ -355,9 +348,8 @@ final class LoopTls {
 	void closed(CloseReason reason) {
 		ByteBuffer held = this.pendingIn;
 		this.pendingIn = null;
-		if (held != null && held.capacity() == Buffers.PENDING_SIZE) {
-			held.clear();
-			BUFFERS.get().givePending(held);
+		if (held != null) {
+			buffers().givePending(held);
 		}
 		this.pendingOut = null;
 		if (!this.established) {

@@ -38,13 +38,12 @@ final class ProxyPreamble {
 
 	/**
 	 * Arm the header time-out; refuse at once a source that may not send a required header. Loop thread.
-	 * @return {@code false} if the connection was refused
 	 */
-	boolean start() {
+	void start() {
 		if (!this.policy.admits(this.connection.socketRemoteAddress().getAddress())) {
 			refuse(ProxyHeaderError.UNTRUSTED, "a connection from " + this.connection.socketRemoteAddress()
 					+ ", which is not a trusted source of PROXY headers");
-			return false;
+			return;
 		}
 		long timeout = this.connection.listener().config.proxyHeaderTimeout().toNanos();
 		this.connection.loop().schedule(timeout, () -> {
@@ -54,7 +53,6 @@ final class ProxyPreamble {
 						+ java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timeout) + " ms (proxy-protocol.header-timeout)");
 			}
 		});
-		return true;
 	}
 
 	/** @return whether the header is behind (used, or none in {@code optional} mode) */

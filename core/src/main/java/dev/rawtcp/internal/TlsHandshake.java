@@ -123,9 +123,13 @@ final class TlsHandshake {
 		if (!this.outcome.compareAndSet(PENDING, FAILED)) {
 			return false;
 		}
+		record(reason, detail);
+		return true;
+	}
+
+	private void record(TlsHandshakeFailure reason, String detail) {
 		this.connection.listener().stats.tls().recordFailed(reason);
 		this.connection.listener().log().tlsHandshakeFailed(this.connection.remoteAddress(), reason, detail);
-		return true;
 	}
 
 	/**
@@ -134,14 +138,55 @@ final class TlsHandshake {
 	 * @return whether it was counted now (not before)
 	 */
 	boolean failed(SSLException ex) {
-		return failed(classify(ex, this.outcome.get() == DONE), String.valueOf(ex.getMessage()));
+		return failed(classify(ex), String.valueOf(ex.getMessage()));
 	}
 
-	/** An established connection's peer tried to renegotiate: refused, counted as a failed handshake. */
-	void renegotiationRefused() {
-		this.connection.listener().stats.tls().recordFailed(TlsHandshakeFailure.RENEGOTIATION);
-		this.connection.listener().log().tlsHandshakeFailed(this.connection.remoteAddress(),
-				TlsHandshakeFailure.RENEGOTIATION, "the peer asked to renegotiate; closing");
+	/**
+	 * After a record of an established connection, answer what the peer's handshake message asks
+	 * for (a TLS 1.3 key update: run the engine's tasks, send its reply); a TLS 1.2 renegotiation is
+	 * refused instead, counted and logged.
+	 * @param <E> what sending may throw
+	 * @param engine the engine
+	 * @param status the handshake status the unwrap left
+	 * @param send sends what the engine wraps next
+	 * @return {@code false} if it was a renegotiation: the caller closes the connection
+	 * @throws E if sending failed
+	 * @throws SSLException if the engine failed
+	 */
+	<E extends Exception> boolean answer(SSLEngine engine, HandshakeStatus status, Send<E> send) throws E, SSLException {
+		if (status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED) {
+			return true;
+		}
+		if (!"TLSv1.3".equals(engine.getSession().getProtocol())) {
+			record(TlsHandshakeFailure.RENEGOTIATION, "the peer asked to renegotiate; closing");
+			return false;
+		}
+		HandshakeStatus s = status;
+		while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
+			if (s == HandshakeStatus.NEED_TASK) {
+				runTasks(engine);
+			}
+			else {
+				send.wrapped();
+			}
+			s = engine.getHandshakeStatus();
+		}
+		return true;
+	}
+
+	/**
+	 * Sends what the engine wraps, the way the connection's side sends.
+	 * @param <E> what sending may throw
+	 */
+	@FunctionalInterface
+	interface Send<E extends Exception> {
+
+		/**
+		 * Wrap the engine's next handshake messages and send them.
+		 * @throws E if sending failed
+		 */
+		void wrapped() throws E;
+
 	}
 
 	/**
@@ -181,7 +226,7 @@ final class TlsHandshake {
 		}
 	}
 
-	static TlsHandshakeFailure classify(Throwable ex, boolean established) {
+	static TlsHandshakeFailure classify(Throwable ex) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
 			if (message.contains("empty client certificate chain") || message.contains("certificate_required")) {

@@ -34,6 +34,8 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 
 	private final TlsHandshake handshake;
 
+	private final TlsHandshake.Send<IOException> sendHandshake = () -> wrapAndSend(EMPTY);
+
 	private @Nullable SSLEngine engine;
 
 	/** Ciphertext read and not unwrapped yet, write mode; held while it holds some, or a read is under way. */
@@ -73,7 +75,7 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 						SSLEngineResult result = unwrap(e, p.buffer().clear());
 						p.buffer().limit(0);
 						if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
-							readMore(true);
+							readMore();
 						}
 						else if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
 							throw new EOFException("the peer closed TLS during the handshake");
@@ -119,29 +121,24 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 			if (hello != ClientHello.INCOMPLETE) {
 				return this.handshake.newEngine(hello);
 			}
-			readMore(true);
+			readMore();
 		}
 	}
 
 	/**
-	 * Read more ciphertext, parking as long as the socket has none.
-	 * @param handshaking whether the handshake's deadline applies
+	 * Read more ciphertext during the handshake, parking as long as the socket has none, until
+	 * the handshake's deadline.
 	 */
-	private void readMore(boolean handshaking) throws IOException {
-		StreamBuffer netIn = this.in;
-		if (!netIn.buffer().hasRemaining()) {
-			throw new SSLException("a TLS record larger than " + netIn.buffer().capacity() + " bytes");
-		}
+	private void readMore() throws IOException {
 		while (true) {
-			int n = this.raw.read(netIn);
+			int n = readSome();
 			if (n > 0) {
 				return;
 			}
 			if (n < 0) {
 				throw new EOFException("end of stream inside a TLS record");
 			}
-			long deadline = handshaking ? this.handshake.deadlineNanos() : 0;
-			if (!this.raw.awaitReadable(deadline)) {
+			if (!this.raw.awaitReadable(this.handshake.deadlineNanos())) {
 				throw new SocketTimeoutException("TLS handshake timed out");
 			}
 		}
@@ -210,7 +207,11 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 					}
 				}
 				default -> {
-					afterHandshakeMessage(e, result.getHandshakeStatus());
+					if (!this.handshake.answer(e, result.getHandshakeStatus(), this.sendHandshake)) {
+						this.inboundDone = true;
+						throw new TlsHandshakeException(
+								new SSLException("the peer asked to renegotiate, which is refused"));
+					}
 					if (result.bytesProduced() > 0) {
 						int n = direct ? result.bytesProduced() : copy(waiting, dst.buffer());
 						releaseIdle();
@@ -266,27 +267,6 @@ final class TlsStreamChannel extends ForwardingStreamChannel {
 			this.inboundDone = true;
 		}
 		return n;
-	}
-
-	private void afterHandshakeMessage(SSLEngine e, HandshakeStatus status) throws IOException {
-		if (status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED) {
-			return;
-		}
-		if (!"TLSv1.3".equals(e.getSession().getProtocol())) {
-			this.handshake.renegotiationRefused();
-			this.inboundDone = true;
-			throw new TlsHandshakeException(new SSLException("the peer asked to renegotiate, which is refused"));
-		}
-		HandshakeStatus s = status;
-		while (s == HandshakeStatus.NEED_TASK || s == HandshakeStatus.NEED_WRAP) {
-			if (s == HandshakeStatus.NEED_TASK) {
-				TlsHandshake.runTasks(e);
-			}
-			else {
-				wrapAndSend(EMPTY);
-			}
-			s = e.getHandshakeStatus();
-		}
 	}
 
 	private static int copy(ByteBuffer from, ByteBuffer to) {
