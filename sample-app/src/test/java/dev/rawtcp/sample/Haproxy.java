@@ -2,10 +2,14 @@ package dev.rawtcp.sample;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -13,11 +17,41 @@ import org.jspecify.annotations.Nullable;
 /**
  * A real HAProxy (Debian package {@code haproxy}, which {@code .ci/run} installs) for the tests
  * that put the sample behind one: found on the usual paths, started in the foreground with a
- * configuration of the test's, and stopped by its own process handle, never anyone else's.
+ * configuration of the test's, and stopped by its own process handle, never anyone else's; and
+ * the ports to put in that configuration.
  */
 final class Haproxy {
 
 	private Haproxy() {
+	}
+
+	/**
+	 * A loopback port free now and below the kernel's ephemeral range
+	 * ({@code net.ipv4.ip_local_port_range}), so that no outgoing connection (the clients', HAProxy's)
+	 * takes it while an instance that listened on it restarts.
+	 * @return the port
+	 * @throws IOException if none was found
+	 */
+	static int freePort() throws IOException {
+		int low = 32768;
+		Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+		if (Files.isReadable(range)) {
+			// a reader, not Files.readString: /proc reports a size its content does not have
+			low = Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
+		}
+		int span = Math.min(10_000, low - 1025);
+		int start = ThreadLocalRandom.current().nextInt(span);
+		for (int i = 0; i < span; i++) {
+			int port = low - 1 - (start + i) % span;
+			try (ServerSocket socket = new ServerSocket()) {
+				socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+				return port;
+			}
+			catch (IOException ex) {
+				// taken: try the next
+			}
+		}
+		throw new IOException("no free loopback port below " + low);
 	}
 
 	/** @return the haproxy executable, or {@code null} where it is not installed */

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,10 +84,10 @@ class RollingRestartBehindHaproxyTests {
 
 	@Test
 	void shouldLoseNoConnectionThatHaproxySentDuringARollingRestart(@TempDir Path dir) throws Exception {
-		Instance a = new Instance("a", freePort(), freePort());
-		Instance b = new Instance("b", freePort(), freePort());
-		int frontendPort = freePort();
-		this.statsPort = freePort();
+		Instance a = new Instance("a", Haproxy.freePort(), Haproxy.freePort());
+		Instance b = new Instance("b", Haproxy.freePort(), Haproxy.freePort());
+		int frontendPort = Haproxy.freePort();
+		this.statsPort = Haproxy.freePort();
 		a.context = start(a);
 		b.context = start(b);
 		startHaproxy(dir, frontendPort, a, b);
@@ -274,12 +273,6 @@ class RollingRestartBehindHaproxyTests {
 			out.flush();
 			InputStream in = socket.getInputStream();
 			return new String(in.readNBytes(bytes.length), StandardCharsets.US_ASCII);
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
 		}
 	}
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,7 +44,7 @@ class SampleBehindHaproxyTests extends SampleAppTestSupport {
 
 	@Test
 	void shouldShowTheClientsOwnAddressBehindHaproxySendingProxyV2(@TempDir Path dir) throws Exception {
-		int frontendPort = freePort();
+		int frontendPort = Haproxy.freePort();
 		String config = """
 				defaults
 				    mode tcp
@@ -94,12 +93,6 @@ class SampleBehindHaproxyTests extends SampleAppTestSupport {
 		catch (IOException ex) {
 			socket.close();
 			throw ex;
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
 		}
 	}
 
