@@ -113,7 +113,7 @@ class EpollListenerSocketOptionsTest extends EpollTestSupport {
 	@Test
 	void shouldReceiveFastOpenDataWithTheSyn() throws Exception {
 		Path client = compileClient();
-		int before = Integer.parseInt(Files.readString(FAST_OPEN_SYSCTL).trim());
+		int before = Integer.parseInt(Files.readAllLines(FAST_OPEN_SYSCTL).get(0).trim());
 		boolean changed = false;
 		if ((before & 3) != 3) {
 			// client bit (1) and server bit (2): loopback fast open needs both

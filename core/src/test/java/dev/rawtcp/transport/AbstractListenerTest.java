@@ -66,7 +66,8 @@ public abstract class AbstractListenerTest extends TransportTestSupport {
 	@Test
 	void shouldFailWithPermissionDeniedForAPrivilegedPort() throws Exception {
 		assumeTrue(!"root".equals(System.getProperty("user.name")), "root may bind privileged ports");
-		String start = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).trim();
+		// a reader: Files.readString returns only the first byte of a /proc/sys file on this kernel
+		String start = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).get(0).trim();
 		assumeTrue(Integer.parseInt(start) > 1, "every port is unprivileged here");
 		assertThatExceptionOfType(ListenerBindException.class)
 			.isThrownBy(() -> bind(config("privileged").port(1), ECHO))

@@ -36,7 +36,7 @@ final class Haproxy {
 		int low = 32768;
 		Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
 		if (Files.isReadable(range)) {
-			// a reader, not Files.readString: /proc reports a size its content does not have
+			// a reader: Files.readString returns only the first byte of a /proc/sys file on this kernel
 			low = Integer.parseInt(Files.readAllLines(range).get(0).trim().split("\\s+")[0]);
 		}
 		int span = Math.min(10_000, low - 1025);
